@@ -1,0 +1,67 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "dump.h"
+#include "exitcodes.h"
+
+static void help(FILE *f)
+{
+	fprintf(f, "usage: ckpt dump -p PID [-D DIR] [--leave-running]\n\n"
+		   "Freeze process PID with all its threads, write a new checkpoint version into\n"
+		   "the store DIR, then kill the process (or let it go on with --leave-running).\n\n"
+		   "  -p, --pid PID         the process to dump\n"
+		   "  -D, --dir DIR         the store (default ./checkpoint), created 0700\n"
+		   "  -R, --leave-running   let the process run on after the dump\n"
+		   "  -w, --wait SECONDS    wait this long for another dump of the same store\n"
+		   "                        (default 0: fail at once)\n"
+		   "  -h, --help            this text\n");
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "dir", required_argument, NULL, 'D' },
+		{ "leave-running", no_argument, NULL, 'R' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct dump_opts o = { .dir = "checkpoint" };
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "p:D:Rw:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o.pid = strtol(optarg, &end, 10);
+			if (*end || o.pid <= 0) {
+				fprintf(stderr, "ckpt dump: '%s' is not a pid\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'D':
+			o.dir = optarg;
+			break;
+		case 'R':
+			o.leave_running = true;
+			break;
+		case 'w':
+			o.lock_wait_ms = strtol(optarg, &end, 10) * 1000;
+			break;
+		case 'h':
+			help(stdout);
+			return 0;
+		default:
+			help(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!o.pid || optind != argc) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	return dump(&o);
+}

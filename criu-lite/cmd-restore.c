@@ -1,0 +1,62 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "exitcodes.h"
+#include "restore.h"
+
+static void help(FILE *f)
+{
+	fprintf(f, "usage: ckpt restore [-D DIR] [--version N] [--detach]\n\n"
+		   "Recreate the checkpointed process from the newest version in the store DIR,\n"
+		   "with its original PID and thread IDs.  Without --detach ckpt stays its parent\n"
+		   "and exits with its exit status (128+N if signal N killed it).\n\n"
+		   "  -D, --dir DIR      the store (default ./checkpoint)\n"
+		   "  -n, --version N    restore version N instead of the newest\n"
+		   "  -d, --detach       return once the process runs\n"
+		   "  -h, --help         this text\n");
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'D' },
+		{ "version", required_argument, NULL, 'n' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct restore_opts o = { .dir = "checkpoint" };
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "D:n:dh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			o.dir = optarg;
+			break;
+		case 'n':
+			o.version = strtoul(optarg, &end, 10);
+			if (*end || !o.version) {
+				fprintf(stderr, "ckpt restore: '%s' is not a version number\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'd':
+			o.detach = true;
+			break;
+		case 'h':
+			help(stdout);
+			return 0;
+		default:
+			help(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	return restore(&o);
+}

@@ -1,0 +1,225 @@
+/*
+ * ckpt dump: the top-level steps.
+ *
+ * Nothing the process can see may change because a dump was tried: every
+ * failure after the freeze puts back the borrowed registers and lets the
+ * process go, and the half-written version is removed.  The process is
+ * killed (without --leave-running) only after the version is published.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+
+#include "dump.h"
+#include "exitcodes.h"
+#include "image.h"
+#include "infect.h"
+#include "log.h"
+#include "mm.h"
+#include "objects.h"
+#include "proc.h"
+#include "seize.h"
+#include "store.h"
+#include "util.h"
+#include "xsave.h"
+
+static int refuse_children(pid_t pid)
+{
+	pid_t *kids;
+	size_t n;
+
+	if (proc_list_children(pid, &kids, &n))
+		return -1;
+	if (n) {
+		int kid = kids[0];
+
+		free(kids);
+		return error("pid %d has a child process (pid %d); ckpt cannot dump process "
+			     "trees yet", pid, kid);
+	}
+	free(kids);
+	return 0;
+}
+
+/* A `syscall` instruction in the task: the one in its vdso. */
+static int find_syscall_ip(struct task *task)
+{
+	long off = infect_vdso_syscall_offset();
+
+	for (size_t i = 0; off >= 0 && i < task->mm->n_vmas; i++)
+		if (task->mm->vmas[i]->kind == VMA_VDSO) {
+			task->syscall_ip = task->mm->vmas[i]->start + off;
+			return 0;
+		}
+	return error("pid %d has no vdso; ckpt needs one to run system calls in it", task->pid);
+}
+
+static int map_scratch(struct task *task)
+{
+	long addr;
+
+	if (task_syscall_ok(task, &task->threads[0], SYS_mmap, "mmap of a scratch page", &addr,
+			    0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0))
+		return -1;
+	task->scratch = addr;
+	return 0;
+}
+
+static void unmap_scratch(struct task *task)
+{
+	long r;
+
+	if (task->scratch &&
+	    task_syscall(task, &task->threads[0], SYS_munmap, &r, task->scratch, PAGE_SIZE,
+			 0, 0, 0, 0) == 0 && r == 0)
+		task->scratch = 0;
+}
+
+static int collect(struct task *task)
+{
+	TaskCore *core = xmalloc(sizeof(*core));
+
+	task_core__init(core);
+	core->pid = task->pid;
+	task->core = core;
+	/* The areas first: the scratch page must not be among them. */
+	if (dump_mm_areas(task) || find_syscall_ip(task) || map_scratch(task))
+		return -1;
+	if (dump_threads(task) || dump_signals(task) || dump_creds(task) ||
+	    dump_timers(task) || dump_misc(task) || dump_files(task))
+		return -1;
+	unmap_scratch(task);
+	if (task->scratch)
+		return error("pid %d: cannot unmap the scratch page", task->pid);
+	return 0;
+}
+
+static char *read_cmdline(pid_t pid)
+{
+	char path[64];
+	size_t len;
+	char *s;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	s = read_file(path, &len);
+	if (!s)
+		return xstrdup("");
+	for (size_t i = 0; i + 1 < len; i++)
+		if (!s[i])
+			s[i] = ' ';
+	return s;
+}
+
+static int write_images(struct task *task, struct version *v)
+{
+	char name[64];
+	PstreeTask pt = PSTREE_TASK__INIT;
+	PstreeTask *ptp = &pt;
+	Pstree tree = PSTREE__INIT;
+	struct proc_stat st;
+	int32_t *tids;
+
+	if (proc_parse_stat(task->pid, 0, &st))
+		return -1;
+	pt.pid = task->pid;
+	pt.ppid = 0;
+	pt.pgid = st.pgrp;
+	pt.sid = st.sid;
+	tids = xmalloc(task->nr_threads * sizeof(*tids));
+	for (size_t i = 0; i < task->nr_threads; i++)
+		tids[i] = task->threads[i].tid;
+	pt.threads = tids;
+	pt.n_threads = task->nr_threads;
+	tree.tasks = &ptp;
+	tree.n_tasks = 1;
+	int ret = version_write_img(v, "pstree.img", IMG_PSTREE, &tree.base);
+	free(tids);
+	if (ret)
+		return -1;
+
+	snprintf(name, sizeof(name), "core-%d.img", task->pid);
+	if (version_write_img(v, name, IMG_CORE, &task->core->base))
+		return -1;
+	snprintf(name, sizeof(name), "mm-%d.img", task->pid);
+	if (version_write_img(v, name, IMG_MM, &task->mm->base))
+		return -1;
+	snprintf(name, sizeof(name), "files-%d.img", task->pid);
+	return version_write_img(v, name, IMG_FILES, &task->files->base);
+}
+
+static void fill_inventory(Inventory *inv, const struct dump_opts *o, struct task *task,
+			   uint64_t t_freeze, uint64_t freeze_ns, uint64_t t_start)
+{
+	static struct utsname u;
+
+	uname(&u);
+	inv->format_version = IMAGE_FORMAT_VERSION;
+	inv->ckpt_version = CKPT_VERSION;
+	inv->kernel = u.release;
+	inv->arch = u.machine;
+	inv->xfeatures = xsave_features();
+	inv->xsave_size = task->core->threads[0]->xstate.len;
+	inv->time_ns = t_freeze;
+	inv->root_pid = task->pid;
+	inv->leave_running = o->leave_running;
+	inv->command = read_cmdline(task->pid);
+	inv->has_freeze_ns = inv->has_dump_ns = true;
+	inv->freeze_ns = freeze_ns;
+	inv->dump_ns = now_ns(CLOCK_MONOTONIC) - t_start;
+}
+
+int dump(const struct dump_opts *o)
+{
+	struct task task = { 0 };
+	struct version v;
+	Inventory inv = INVENTORY__INIT;
+	uint64_t t_start = now_ns(CLOCK_MONOTONIC), t_freeze, t_frozen;
+	int store_fd;
+
+	if (check_dumpable(o->pid) || refuse_children(o->pid))
+		return EXIT_NO_PROCESS;
+	store_fd = store_open(o->dir, true);
+	if (store_fd < 0)
+		return EXIT_STORE;
+	if (version_begin(store_fd, &v, o->lock_wait_ms))
+		return EXIT_STORE;
+	log_open_file(v.dfd, "dump.log");
+	pr_info("dumping pid %d into version %u of '%s'", o->pid, v.number, o->dir);
+
+	t_freeze = now_ns(CLOCK_REALTIME);
+	t_frozen = now_ns(CLOCK_MONOTONIC);
+	if (seize_task(&task, o->pid))
+		goto fail;
+	/* It may have forked between the first look and the freeze. */
+	if (refuse_children(o->pid) || collect(&task) || dump_mm_pages(&task, &v) ||
+	    write_images(&task, &v))
+		goto fail;
+
+	uint64_t freeze_ns = now_ns(CLOCK_MONOTONIC) - t_frozen;
+	fill_inventory(&inv, o, &task, t_freeze, freeze_ns, t_start);
+	log_close_file();
+	if (version_commit(&v, &inv)) {
+		free(inv.command);
+		goto fail;
+	}
+	free(inv.command);
+	if (unseize_task(&task, !o->leave_running))
+		pr_warn("pid %d: the checkpoint is whole but resuming the process failed", o->pid);
+	pr_info("pid %d: version %u written; frozen for %.1f ms", o->pid, v.number,
+		freeze_ns / 1e6);
+	return EXIT_OK;
+fail:
+	unmap_scratch(&task);
+	unseize_task(&task, false);
+	log_close_file();
+	version_abort(&v);
+	return EXIT_FAILED;
+}

@@ -1,0 +1,178 @@
+/*
+ * File descriptors: regular files, directories and character devices,
+ * reopened by path with their flags and offset.  Everything else (pipes,
+ * sockets, anonymous inodes such as eventfd or io_uring, ttys) is refused by
+ * name until ckpt learns to carry it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "log.h"
+#include "objects.h"
+#include "proc.h"
+#include "util.h"
+
+enum fd_kind { FD_REG = 1, FD_DIR, FD_CHR };
+
+/* What a link target of /proc/PID/fd says about an fd we cannot carry. */
+static const char *unsupported_kind(const char *link, mode_t mode)
+{
+	if (!strncmp(link, "pipe:", 5))
+		return "a pipe";
+	if (!strncmp(link, "socket:", 7))
+		return "a socket";
+	if (!strncmp(link, "anon_inode:", 11)) {
+		static char buf[128];
+
+		snprintf(buf, sizeof(buf), "an anonymous inode (%.100s)", link + 11);
+		return buf;
+	}
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return NULL;
+}
+
+static bool is_tty(unsigned maj)
+{
+	/* ttys, pty masters and slaves, /dev/tty, /dev/console */
+	return maj == 4 || maj == 5 || (maj >= 128 && maj <= 143);
+}
+
+static int dump_one_fd(struct task *task, int fd, FdEntry *e)
+{
+	char path[64], link[4096];
+	struct proc_fdinfo fi;
+	struct stat st;
+	const char *bad;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", task->pid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return error_errno("pid %d: fd %d: cannot read its link", task->pid, fd);
+	link[n] = 0;
+	if (stat(path, &st))
+		return error_errno("pid %d: fd %d (%s): cannot stat it", task->pid, fd, link);
+	bad = unsupported_kind(link, st.st_mode);
+	if (bad)
+		return error("pid %d: fd %d is %s (%s), which ckpt cannot carry yet", task->pid, fd,
+			     bad, link);
+	if (S_ISCHR(st.st_mode) && is_tty(major(st.st_rdev)))
+		return error("pid %d: fd %d is a terminal (%s), which ckpt cannot carry yet",
+			     task->pid, fd, link);
+	if (link[0] != '/')
+		return error("pid %d: fd %d (%s) is not a file ckpt can reopen", task->pid, fd, link);
+	if (n > 10 && !strcmp(link + n - 10, " (deleted)"))
+		return error("pid %d: fd %d is the deleted file '%.*s', which ckpt cannot carry yet",
+			     task->pid, fd, (int)n - 10, link);
+	if (proc_parse_fdinfo(task->pid, fd, &fi))
+		return -1;
+
+	e->fd = fd;
+	e->path = xstrdup(link);
+	e->flags = fi.flags;
+	e->pos = fi.pos;
+	e->mode = st.st_mode;
+	if (S_ISREG(st.st_mode)) {
+		e->kind = FD_REG;
+		e->has_size = e->has_mtime_ns = true;
+		e->size = st.st_size;
+		e->mtime_ns = st.st_mtim.tv_sec * 1000000000ULL + st.st_mtim.tv_nsec;
+	} else if (S_ISDIR(st.st_mode)) {
+		e->kind = FD_DIR;
+	} else if (S_ISCHR(st.st_mode)) {
+		e->kind = FD_CHR;
+		e->has_rdev = true;
+		e->rdev = st.st_rdev;
+	} else {
+		return error("pid %d: fd %d (%s) has a file type ckpt cannot carry yet", task->pid,
+			     fd, link);
+	}
+	return 0;
+}
+
+int dump_files(struct task *task)
+{
+	FilesEntry *files = xmalloc(sizeof(*files));
+	int *fds;
+	size_t n;
+
+	files_entry__init(files);
+	task->files = files;
+	if (proc_list_fds(task->pid, &fds, &n))
+		return -1;
+	files->fds = xzalloc(n * sizeof(*files->fds));
+	for (size_t i = 0; i < n; i++) {
+		FdEntry *e = xmalloc(sizeof(*e));
+
+		fd_entry__init(e);
+		files->fds[files->n_fds++] = e;
+		if (dump_one_fd(task, fds[i], e)) {
+			free(fds);
+			return -1;
+		}
+	}
+	free(fds);
+	return 0;
+}
+
+int files_max_fd(const FilesEntry *files)
+{
+	int max = -1;
+
+	for (size_t i = 0; i < files->n_fds; i++)
+		if (files->fds[i]->fd > max)
+			max = files->fds[i]->fd;
+	return max;
+}
+
+/* Runs in the new child: the fd table holds only the restorer's helper fds,
+ * all above every fd of the image. */
+int restore_files_inside(const FilesEntry *files, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < files->n_fds; i++) {
+		const FdEntry *e = files->fds[i];
+		int flags = e->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+		int fd;
+
+		if (e->kind == FD_DIR)
+			flags = (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY;
+		fd = open(e->path, flags | O_NOCTTY);
+		if (fd < 0) {
+			snprintf(err, errlen, "fd %d: cannot open '%s': %s", e->fd, e->path,
+				 strerror(errno));
+			return -1;
+		}
+		if (fd != e->fd) {
+			if (dup2(fd, e->fd) < 0) {
+				snprintf(err, errlen, "fd %d: dup2: %s", e->fd, strerror(errno));
+				return -1;
+			}
+			close(fd);
+		}
+		if ((e->flags & O_CLOEXEC) && fcntl(e->fd, F_SETFD, FD_CLOEXEC)) {
+			snprintf(err, errlen, "fd %d: cannot set close-on-exec: %s", e->fd,
+				 strerror(errno));
+			return -1;
+		}
+		if (e->kind == FD_REG && !(e->flags & O_APPEND) &&
+		    lseek(e->fd, e->pos, SEEK_SET) != (off_t)e->pos) {
+			snprintf(err, errlen, "fd %d: cannot seek '%s' to %lu: %s", e->fd, e->path,
+				 (unsigned long)e->pos, strerror(errno));
+			return -1;
+		}
+		if (e->kind == FD_REG && (e->flags & O_APPEND))
+			lseek(e->fd, e->pos, SEEK_SET);
+	}
+	return 0;
+}

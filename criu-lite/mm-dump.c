@@ -1,0 +1,274 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include "image.h"
+#include "log.h"
+#include "mm.h"
+#include "pagemap.h"
+#include "proc.h"
+#include "store.h"
+#include "util.h"
+
+static int vma_kind(pid_t pid, const struct proc_vma *v, unsigned *kind)
+{
+	const char *p = v->path;
+
+	if (p && p[0] != '[' && (v->vmflags & (VMF_IO | VMF_PFNMAP | VMF_MIXEDMAP)))
+		return error("pid %d: memory area %#lx-%#lx (%s) maps a device, which ckpt "
+			     "cannot carry yet", pid, (unsigned long)v->start,
+			     (unsigned long)v->end, p ? p : "anonymous");
+	if (!p || !strcmp(p, "[heap]") || !strcmp(p, "[stack]") || !strncmp(p, "[anon:", 6)) {
+		*kind = v->shared ? VMA_ANON_SHARED : VMA_ANON_PRIVATE;
+		return 0;
+	}
+	if (!strcmp(p, "[vdso]"))
+		*kind = VMA_VDSO;
+	else if (!strcmp(p, "[vvar]"))
+		*kind = VMA_VVAR;
+	else if (!strcmp(p, "[vvar_vclock]"))
+		*kind = VMA_VVAR_VCLOCK;
+	else if (!strcmp(p, "[vsyscall]"))
+		*kind = 0;	/* the kernel's, at a fixed address: nothing to do */
+	else if (v->shared && v->deleted && !strcmp(p, "/dev/zero"))
+		*kind = VMA_ANON_SHARED;
+	else if (p[0] != '/')
+		return error("pid %d: memory area %#lx-%#lx (%s) is of a kind ckpt cannot carry yet",
+			     pid, (unsigned long)v->start, (unsigned long)v->end, p);
+	else if (v->deleted)
+		return error("pid %d: memory area %#lx-%#lx maps the deleted file '%s', which ckpt "
+			     "cannot carry yet", pid, (unsigned long)v->start,
+			     (unsigned long)v->end, p);
+	else if (!strncmp(p, "/SYSV", 5) || !strncmp(p, "/memfd:", 7))
+		return error("pid %d: memory area %#lx-%#lx (%s) is shared memory, which ckpt "
+			     "cannot carry yet", pid, (unsigned long)v->start,
+			     (unsigned long)v->end, p);
+	else
+		*kind = v->shared ? VMA_FILE_SHARED : VMA_FILE_PRIVATE;
+	return 0;
+}
+
+int dump_mm_areas(struct task *task)
+{
+	MmEntry *mm = xmalloc(sizeof(*mm));
+	struct proc_vma *vmas;
+	size_t n;
+
+	mm_entry__init(mm);
+	task->mm = mm;
+	if (proc_parse_smaps(task->pid, &vmas, &n))
+		return -1;
+	mm->vmas = xzalloc(n * sizeof(*mm->vmas));
+	for (size_t i = 0; i < n; i++) {
+		const struct proc_vma *v = &vmas[i];
+		VmaEntry *e;
+		unsigned kind;
+
+		if (vma_kind(task->pid, v, &kind)) {
+			proc_free_vmas(vmas, n);
+			return -1;
+		}
+		if (!kind)
+			continue;
+		e = xmalloc(sizeof(*e));
+		vma_entry__init(e);
+		mm->vmas[mm->n_vmas++] = e;
+		e->start = v->start;
+		e->end = v->end;
+		e->prot = v->prot;
+		e->flags = (v->shared ? MAP_SHARED : MAP_PRIVATE) |
+			   (kind == VMA_ANON_PRIVATE || kind == VMA_ANON_SHARED ? MAP_ANONYMOUS : 0) |
+			   (v->vmflags & VMF_GROWSDOWN ? MAP_GROWSDOWN : 0);
+		e->pgoff = kind == VMA_FILE_PRIVATE || kind == VMA_FILE_SHARED ? v->pgoff : 0;
+		e->kind = kind;
+		e->madv = v->vmflags;
+		if (kind == VMA_FILE_PRIVATE || kind == VMA_FILE_SHARED) {
+			struct stat st;
+
+			e->path = xstrdup(v->path);
+			if (stat(v->path, &st) || st.st_ino != v->ino) {
+				proc_free_vmas(vmas, n);
+				return error("pid %d: memory area %#lx-%#lx: the file '%s' is not the "
+					     "one mapped (replaced or gone)", task->pid,
+					     (unsigned long)e->start, (unsigned long)e->end, e->path);
+			}
+			e->has_file_size = e->has_file_mtime = e->has_file_ino = true;
+			e->file_size = st.st_size;
+			e->file_mtime = st.st_mtim.tv_sec * 1000000000ULL + st.st_mtim.tv_nsec;
+			e->file_ino = st.st_ino;
+		}
+	}
+	proc_free_vmas(vmas, n);
+	return 0;
+}
+
+/* Page runs to save, found with PAGEMAP_SCAN. */
+struct runs {
+	PageRun **v;
+	size_t n, cap;
+	uint64_t pages;
+};
+
+static void add_run(struct runs *r, uint64_t start, uint64_t end)
+{
+	PageRun *last = r->n ? r->v[r->n - 1] : NULL;
+	uint64_t nr = (end - start) / PAGE_SIZE;
+
+	r->pages += nr;
+	if (last && last->vaddr + last->nr * PAGE_SIZE == start) {
+		last->nr += nr;
+		return;
+	}
+	if (r->n == r->cap)
+		r->v = xrealloc(r->v, (r->cap = r->cap ? r->cap * 2 : 256) * sizeof(*r->v));
+	PageRun *run = xmalloc(sizeof(*run));
+	page_run__init(run);
+	run->vaddr = start;
+	run->nr = nr;
+	r->v[r->n++] = run;
+}
+
+static int scan_vma(int pagemap_fd, pid_t pid, const VmaEntry *e, struct runs *r)
+{
+	struct page_region regions[512];
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.start = e->start,
+		.end = e->end,
+		.vec = (uint64_t)regions,
+		.vec_len = ARRAY_SIZE(regions),
+		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+	};
+
+	switch (e->kind) {
+	case VMA_ANON_PRIVATE:
+	case VMA_FILE_PRIVATE:
+		/* Private copies only: not the file's pages, not the zero page. */
+		arg.category_inverted = PAGE_IS_FILE | PAGE_IS_PFNZERO;
+		arg.category_mask = PAGE_IS_FILE | PAGE_IS_PFNZERO;
+		break;
+	case VMA_ANON_SHARED:
+		break;
+	default:
+		return 0;
+	}
+	while (arg.start < arg.end) {
+		long n = ioctl(pagemap_fd, PAGEMAP_SCAN, &arg);
+
+		if (n < 0)
+			return error_errno("pid %d: PAGEMAP_SCAN of %#lx-%#lx failed", pid,
+					   (unsigned long)e->start, (unsigned long)e->end);
+		for (long i = 0; i < n; i++)
+			add_run(r, regions[i].start, regions[i].end);
+		if (arg.walk_end <= arg.start)
+			break;
+		arg.start = arg.walk_end;
+	}
+	return 0;
+}
+
+#define BATCH_BYTES (4UL << 20)
+
+/* Copy runs [first, last) (already split to fit a batch) into the image. */
+static int copy_batch(pid_t pid, int mem_fd, struct iovec *remote, size_t nr, size_t bytes,
+		      uint8_t *buf, struct img_out *out)
+{
+	struct iovec local = { buf, bytes };
+	ssize_t got = process_vm_readv(pid, &local, 1, remote, nr, 0);
+
+	if (got != (ssize_t)bytes) {
+		/* Unreadable areas (PROT_NONE, write-only) need /proc/PID/mem,
+		 * which reads with the kernel's force. */
+		size_t off = 0;
+
+		for (size_t i = 0; i < nr; i++) {
+			if (pread_all(mem_fd, buf + off, remote[i].iov_len,
+				      (off_t)(uintptr_t)remote[i].iov_base))
+				return error_errno("pid %d: cannot read memory at %p", pid,
+						   remote[i].iov_base);
+			off += remote[i].iov_len;
+		}
+	}
+	return img_out_write(out, buf, bytes);
+}
+
+int dump_mm_pages(struct task *task, struct version *v)
+{
+	MmEntry *mm = task->mm;
+	struct runs runs = { 0 };
+	char name[64], path[64];
+	cleanup_close int pagemap_fd = -1, mem_fd = -1;
+	struct img_out out;
+	struct iovec remote[IOV_MAX];
+	size_t nr = 0, bytes = 0;
+	uint64_t sum, off = 0;
+	uint8_t *buf;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", task->pid);
+	pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/mem", task->pid);
+	mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pagemap_fd < 0 || mem_fd < 0)
+		return error_errno("pid %d: cannot open %s", task->pid, path);
+	for (size_t i = 0; i < mm->n_vmas; i++)
+		if (scan_vma(pagemap_fd, task->pid, mm->vmas[i], &runs))
+			return -1;
+
+	snprintf(name, sizeof(name), "pages-%d.img", task->pid);
+	if (img_out_open(&out, v->dfd, name))
+		return -1;
+	buf = mmap(NULL, BATCH_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		error_errno("cannot allocate a copy buffer");
+		goto out;
+	}
+	for (size_t i = 0; i < runs.n; i++) {
+		PageRun *run = runs.v[i];
+		uint64_t addr = run->vaddr, left = run->nr * PAGE_SIZE;
+
+		run->off = off;
+		off += left;
+		while (left) {
+			size_t chunk = left < BATCH_BYTES - bytes ? left : BATCH_BYTES - bytes;
+
+			remote[nr].iov_base = (void *)addr;
+			remote[nr].iov_len = chunk;
+			nr++;
+			bytes += chunk;
+			addr += chunk;
+			left -= chunk;
+			if (bytes == BATCH_BYTES || nr == IOV_MAX) {
+				if (copy_batch(task->pid, mem_fd, remote, nr, bytes, buf, &out))
+					goto out;
+				nr = bytes = 0;
+			}
+		}
+	}
+	if (nr && copy_batch(task->pid, mem_fd, remote, nr, bytes, buf, &out))
+		goto out;
+	if (img_out_close(&out, &sum))
+		goto out_unlinked;
+	version_add_file(v, name, out.size, sum);
+	mm->pages = runs.v;
+	mm->n_pages = runs.n;
+	mm->pages_bytes = off;
+	runs.v = NULL;
+	ret = 0;
+	goto out_unlinked;
+out:
+	img_out_abort(&out, v->dfd);
+out_unlinked:
+	if (buf != MAP_FAILED)
+		munmap(buf, BATCH_BYTES);
+	return ret;
+}

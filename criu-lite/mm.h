@@ -1,0 +1,43 @@
+/*
+ * Memory: the kinds of areas ckpt knows, and the dump and restore of them.
+ *
+ * Dump finds the pages worth saving with PAGEMAP_SCAN: anonymous pages of
+ * private areas (incl. the copies a process made of file pages it wrote),
+ * the pages of shared anonymous areas; never the zero page, never file pages
+ * the process did not change (the file holds them).  Pages are read with
+ * process_vm_readv in large batches into pages-PID.img, page-aligned, so that
+ * restore reads them straight into the new process.
+ */
+#ifndef CKPT_MM_H
+#define CKPT_MM_H
+
+#include "task.h"
+
+enum vma_kind {
+	VMA_ANON_PRIVATE = 1,
+	VMA_FILE_PRIVATE,
+	VMA_FILE_SHARED,
+	VMA_ANON_SHARED,	/* MAP_SHARED|MAP_ANONYMOUS ("/dev/zero (deleted)") */
+	VMA_VVAR,
+	VMA_VVAR_VCLOCK,
+	VMA_VDSO,
+};
+
+struct version;
+
+/* Read the areas (before anything is injected into the task). */
+int dump_mm_areas(struct task *task);
+/* Find and save the pages of every area into pages-PID.img of v. */
+int dump_mm_pages(struct task *task, struct version *v);
+
+/* The restorer side, driving the new task: */
+struct mm_restore {
+	int pages_fd;		/* fd of pages-PID.img in the new task */
+	int *file_fds;		/* fd in the new task of each vma's file, -1 if none */
+	int exe_fd;
+};
+
+/* Paths the new task must open for restore_mm (one per file vma). */
+int restore_mm(struct task *task, const struct mm_restore *mr, uint64_t tramp, size_t tramp_len);
+
+#endif

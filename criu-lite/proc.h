@@ -1,0 +1,107 @@
+/*
+ * /proc readers.  Each parser has a _text variant that takes the file's
+ * contents, so the unit tests can feed it saved text.
+ */
+#ifndef CKPT_PROC_H
+#define CKPT_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* VmFlags we keep (two-letter codes of smaps). */
+enum {
+	VMF_GROWSDOWN	= 1 << 0,	/* gd */
+	VMF_NOHUGEPAGE	= 1 << 1,	/* nh */
+	VMF_HUGEPAGE	= 1 << 2,	/* hg */
+	VMF_DONTDUMP	= 1 << 3,	/* dd */
+	VMF_WIPEONFORK	= 1 << 4,	/* wf */
+	VMF_DONTCOPY	= 1 << 5,	/* dc */
+	VMF_MERGEABLE	= 1 << 6,	/* mg */
+	VMF_IO		= 1 << 7,	/* io: device memory */
+	VMF_PFNMAP	= 1 << 8,	/* pf */
+	VMF_LOCKED	= 1 << 9,	/* lo */
+	VMF_SEQ_READ	= 1 << 10,	/* sr */
+	VMF_RAND_READ	= 1 << 11,	/* rr */
+	VMF_MIXEDMAP	= 1 << 12,	/* mm */
+	VMF_SHARED	= 1 << 13,	/* sh */
+};
+
+struct proc_vma {
+	uint64_t start, end, pgoff;
+	unsigned prot;			/* PROT_* */
+	bool shared;			/* 's' in maps */
+	unsigned dev_major, dev_minor;
+	uint64_t ino;
+	char *path;			/* NULL for anonymous; "[heap]" etc. kept */
+	bool deleted;			/* path ended in " (deleted)" (stripped) */
+	uint64_t anon_kb;		/* smaps Anonymous */
+	unsigned vmflags;		/* VMF_* */
+};
+
+int proc_parse_smaps_text(const char *text, struct proc_vma **vmas, size_t *n);
+int proc_parse_smaps(pid_t pid, struct proc_vma **vmas, size_t *n);
+void proc_free_vmas(struct proc_vma *vmas, size_t n);
+
+struct proc_stat {
+	char state;
+	char comm[32];
+	int ppid, pgrp, sid;
+	unsigned long flags;
+	long nice;
+	long num_threads;
+	int exit_signal;
+	uint64_t start_code, end_code, start_stack;
+	uint64_t start_data, end_data, start_brk;
+	uint64_t arg_start, arg_end, env_start, env_end;
+};
+
+int proc_parse_stat_text(const char *text, struct proc_stat *st);
+int proc_parse_stat(pid_t pid, pid_t tid, struct proc_stat *st);
+
+struct proc_status {
+	unsigned uid[4], gid[4];
+	unsigned *groups;
+	size_t nr_groups;
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	uint64_t sig_blk, shd_pnd;
+	int no_new_privs;
+	int seccomp;
+	unsigned umask;
+	int tracer;
+	int tgid;
+};
+
+int proc_parse_status_text(const char *text, struct proc_status *st);
+int proc_parse_status(pid_t pid, struct proc_status *st);
+void proc_free_status(struct proc_status *st);
+
+/* The thread ids of pid, sorted, leader first. */
+int proc_list_tids(pid_t pid, pid_t **tids, size_t *n);
+/* Children of all threads of pid. */
+int proc_list_children(pid_t pid, pid_t **kids, size_t *n);
+/* Open fds of pid, sorted. */
+int proc_list_fds(pid_t pid, int **fds, size_t *n);
+
+struct proc_timer {
+	int id;
+	int signo;
+	uint64_t sival;
+	int notify;		/* SIGEV_* */
+	int notify_tid;
+	int clockid;
+};
+
+int proc_parse_timers_text(const char *text, struct proc_timer **t, size_t *n);
+int proc_parse_timers(pid_t pid, struct proc_timer **t, size_t *n);
+
+struct proc_fdinfo {
+	uint64_t pos;
+	unsigned flags;
+	int mnt_id;
+};
+
+int proc_parse_fdinfo_text(const char *text, struct proc_fdinfo *fi);
+int proc_parse_fdinfo(pid_t pid, int fd, struct proc_fdinfo *fi);
+
+#endif

@@ -1,0 +1,16 @@
+#ifndef CKPT_RESTORE_H
+#define CKPT_RESTORE_H
+
+#include <stdbool.h>
+
+struct restore_opts {
+	const char *dir;
+	unsigned version;	/* 0: the newest */
+	bool detach;
+};
+
+/* Returns the exit status for ckpt: without --detach, the restored
+ * process's own (128+N when killed by signal N). */
+int restore(const struct restore_opts *o);
+
+#endif

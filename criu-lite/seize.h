@@ -1,0 +1,19 @@
+/*
+ * Freezing and thawing a process.  seize_task() stops every thread with
+ * PTRACE_SEIZE + PTRACE_INTERRUPT, rescanning until no new thread appears;
+ * unseize_task() puts back every register it borrowed and lets it go, or
+ * kills it.
+ */
+#ifndef CKPT_SEIZE_H
+#define CKPT_SEIZE_H
+
+#include "task.h"
+
+/* Refuse what cannot be dumped at all: no such process, a kernel thread,
+ * ckpt itself or an ancestor, a traced process. */
+int check_dumpable(pid_t pid);
+int seize_task(struct task *task, pid_t pid);
+/* kill: SIGKILL the process and wait until it is gone. */
+int unseize_task(struct task *task, bool kill);
+
+#endif

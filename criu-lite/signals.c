@@ -1,0 +1,114 @@
+/*
+ * Signal dispositions and process-wide pending signals.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ptrace.h>
+#include <linux/ptrace.h>
+#include <sys/syscall.h>
+
+#include "infect.h"
+#include "log.h"
+#include "objects.h"
+#include "util.h"
+
+#define NSIG_KERNEL 64
+
+struct kernel_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+int dump_signals(struct task *task)
+{
+	TaskCore *core = task->core;
+	struct thread *leader = &task->threads[0];
+	siginfo_t si[32];
+	struct ptrace_peeksiginfo_args a = { .off = 0, .flags = PTRACE_PEEKSIGINFO_SHARED,
+					     .nr = ARRAY_SIZE(si) };
+
+	core->sigactions = xzalloc(NSIG_KERNEL * sizeof(*core->sigactions));
+	for (int sig = 1; sig <= NSIG_KERNEL; sig++) {
+		struct kernel_sigaction ka;
+		SigactionEntry *e;
+
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* No /proc file tells the handler: ask the task. */
+		if (task_syscall_ok(task, leader, SYS_rt_sigaction, "rt_sigaction", NULL,
+				    sig, 0, task->scratch, 8, 0, 0) ||
+		    infect_read(task->pid, task->scratch, &ka, sizeof(ka)))
+			return error("pid %d: cannot read the action of signal %d", task->pid, sig);
+		if (ka.handler == (uint64_t)SIG_DFL && !ka.flags && !ka.mask)
+			continue;
+		e = xmalloc(sizeof(*e));
+		sigaction_entry__init(e);
+		e->sig = sig;
+		e->handler = ka.handler;
+		e->flags = ka.flags;
+		e->restorer = ka.restorer;
+		e->mask = ka.mask;
+		core->sigactions[core->n_sigactions++] = e;
+	}
+
+	core->shared_pending = NULL;
+	core->n_shared_pending = 0;
+	for (;;) {
+		long got = ptrace(PTRACE_PEEKSIGINFO, task->pid, &a, si);
+
+		if (got < 0)
+			return error_errno("pid %d: cannot read pending signals", task->pid);
+		if (!got)
+			break;
+		for (long i = 0; i < got; i++) {
+			SiginfoEntry *e = xmalloc(sizeof(*e));
+
+			siginfo_entry__init(e);
+			e->raw.len = sizeof(siginfo_t);
+			e->raw.data = xmalloc(sizeof(siginfo_t));
+			memcpy(e->raw.data, &si[i], sizeof(siginfo_t));
+			core->shared_pending = xrealloc(core->shared_pending,
+							(core->n_shared_pending + 1) * sizeof(e));
+			core->shared_pending[core->n_shared_pending++] = e;
+		}
+		a.off += got;
+	}
+	return 0;
+}
+
+/* Runs in the new child, with every signal blocked: raw rt_sigaction keeps
+ * the saved sa_restorer, which glibc's sigaction() would replace. */
+int restore_sigactions_inside(const TaskCore *core)
+{
+	for (size_t i = 0; i < core->n_sigactions; i++) {
+		const SigactionEntry *e = core->sigactions[i];
+		struct kernel_sigaction ka = { e->handler, e->flags, e->restorer, e->mask };
+
+		if (syscall(SYS_rt_sigaction, e->sig, &ka, NULL, 8))
+			return -1;
+	}
+	return 0;
+}
+
+int restore_shared_signals(struct task *task)
+{
+	const TaskCore *core = task->core;
+
+	for (size_t i = 0; i < core->n_shared_pending; i++) {
+		const siginfo_t *si = (const void *)core->shared_pending[i]->raw.data;
+
+		if (core->shared_pending[i]->raw.len != sizeof(siginfo_t))
+			return error("pid %d: bad pending signal record", task->pid);
+		if (infect_write(task->pid, task->scratch, si, sizeof(*si)))
+			return error("pid %d: %s", task->pid, infect_why());
+		if (task_syscall_ok(task, &task->threads[0], SYS_rt_sigqueueinfo,
+				    "queue a pending signal", NULL,
+				    task->pid, si->si_signo, task->scratch, 0, 0, 0))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,276 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "image.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+int store_open(const char *dir, bool create)
+{
+	int fd;
+
+	if (create && mkdir(dir, 0700) && errno != EEXIST)
+		return error_errno("cannot create store '%s'", dir);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return error_errno("cannot open store '%s'", dir);
+	return fd;
+}
+
+static bool parse_number(const char *s, unsigned *n)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '1' || *s > '9')
+		return false;
+	v = strtoul(s, &end, 10);
+	if (*end || v > 0x7fffffff)
+		return false;
+	*n = v;
+	return true;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int store_list(int store_fd, unsigned **numbers)
+{
+	int fd = dup(store_fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	unsigned *v = NULL, n = 0, cap = 0, num;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return error_errno("cannot read the store");
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		if (!parse_number(de->d_name, &num))
+			continue;
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+		v[n++] = num;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_unsigned);
+	*numbers = v;
+	return n;
+}
+
+unsigned store_latest(int store_fd)
+{
+	char link[64];
+	ssize_t n = readlinkat(store_fd, "latest", link, sizeof(link) - 1);
+	unsigned num, *all;
+	int cnt;
+
+	if (n > 0) {
+		link[n] = 0;
+		if (parse_number(link, &num) && !faccessat(store_fd, link, F_OK, 0))
+			return num;
+	}
+	/* No usable link: the highest complete version. */
+	cnt = store_list(store_fd, &all);
+	num = cnt > 0 ? all[cnt - 1] : 0;
+	if (cnt >= 0)
+		free(all);
+	return num;
+}
+
+int version_begin(int store_fd, struct version *v, int lock_wait_ms)
+{
+	unsigned *all;
+	int cnt;
+
+	memset(v, 0, sizeof(*v));
+	v->store_fd = store_fd;
+	v->dfd = -1;
+	v->lock_fd = openat(store_fd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (v->lock_fd < 0)
+		return error_errno("cannot open the store lock");
+	for (int waited = 0; flock(v->lock_fd, LOCK_EX | LOCK_NB); waited += 50) {
+		if (errno != EWOULDBLOCK || waited >= lock_wait_ms) {
+			close(v->lock_fd);
+			v->lock_fd = -1;
+			return error("another dump is writing to this store");
+		}
+		sleep_ms(50);
+	}
+	cnt = store_list(store_fd, &all);
+	if (cnt < 0)
+		goto err;
+	v->number = cnt ? all[cnt - 1] + 1 : 1;
+	free(all);
+	snprintf(v->tmpname, sizeof(v->tmpname), ".tmp-%u-%d", v->number, getpid());
+	if (mkdirat(store_fd, v->tmpname, 0700)) {
+		error_errno("cannot create version directory in the store");
+		goto err;
+	}
+	v->dfd = openat(store_fd, v->tmpname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (v->dfd < 0) {
+		error_errno("cannot open version directory");
+		goto err;
+	}
+	return 0;
+err:
+	version_abort(v);
+	return -1;
+}
+
+void version_add_file(struct version *v, const char *name, uint64_t size, uint64_t sum)
+{
+	FileSum *s = xmalloc(sizeof(*s));
+
+	file_sum__init(s);
+	s->name = xstrdup(name);
+	s->size = size;
+	s->xxh3 = sum;
+	v->sums = xrealloc(v->sums, (v->nr_sums + 1) * sizeof(*v->sums));
+	v->sums[v->nr_sums++] = s;
+}
+
+int version_write_img(struct version *v, const char *name, int kind, const ProtobufCMessage *msg)
+{
+	uint64_t size, sum;
+
+	if (img_write(v->dfd, name, kind, msg, &size, &sum))
+		return -1;
+	version_add_file(v, name, size, sum);
+	return 0;
+}
+
+static void free_sums(struct version *v)
+{
+	for (size_t i = 0; i < v->nr_sums; i++) {
+		free(v->sums[i]->name);
+		free(v->sums[i]);
+	}
+	free(v->sums);
+	v->sums = NULL;
+	v->nr_sums = 0;
+}
+
+int version_commit(struct version *v, Inventory *inv)
+{
+	char name[16], tmplink[80];
+
+	inv->n_files = v->nr_sums;
+	inv->files = v->sums;
+	if (img_write(v->dfd, "inventory.img", IMG_INVENTORY, &inv->base, NULL, NULL))
+		goto err;
+	inv->n_files = 0;
+	inv->files = NULL;
+	if (fsync(v->dfd))
+		return error_errno("cannot sync the version directory");
+	snprintf(name, sizeof(name), "%u", v->number);
+	if (renameat(v->store_fd, v->tmpname, v->store_fd, name)) {
+		error_errno("cannot publish version %u", v->number);
+		goto err;
+	}
+	v->tmpname[0] = 0;
+	snprintf(tmplink, sizeof(tmplink), ".latest-%d", getpid());
+	unlinkat(v->store_fd, tmplink, 0);
+	if (symlinkat(name, v->store_fd, tmplink) ||
+	    renameat(v->store_fd, tmplink, v->store_fd, "latest")) {
+		/* The version is whole; store_latest() finds it without the link. */
+		pr_warn("cannot update the 'latest' link: %s", strerror(errno));
+	}
+	fsync(v->store_fd);
+	close(v->dfd);
+	v->dfd = -1;
+	free_sums(v);
+	if (v->lock_fd >= 0)
+		close(v->lock_fd);
+	v->lock_fd = -1;
+	return 0;
+err:
+	inv->n_files = 0;
+	inv->files = NULL;
+	version_abort(v);
+	return -1;
+}
+
+void version_abort(struct version *v)
+{
+	if (v->dfd >= 0)
+		close(v->dfd);
+	v->dfd = -1;
+	if (v->tmpname[0])
+		remove_tree(v->store_fd, v->tmpname);
+	v->tmpname[0] = 0;
+	free_sums(v);
+	if (v->lock_fd >= 0)
+		close(v->lock_fd);
+	v->lock_fd = -1;
+}
+
+int version_verify(int vdfd, const Inventory *inv)
+{
+	for (size_t i = 0; i < inv->n_files; i++) {
+		const FileSum *f = inv->files[i];
+		uint64_t size, sum;
+
+		if (strchr(f->name, '/'))
+			return error("inventory names a file outside the version: '%s'", f->name);
+		if (file_checksum(vdfd, f->name, &size, &sum))
+			return -1;
+		if (size != f->size)
+			return error("image '%s' is %s (%lu bytes, expected %lu)", f->name,
+				     size < f->size ? "truncated" : "too long",
+				     (unsigned long)size, (unsigned long)f->size);
+		if (sum != f->xxh3)
+			return error("image '%s' is corrupt (checksum mismatch)", f->name);
+	}
+	return 0;
+}
+
+int version_open(int store_fd, unsigned number, bool verify, Inventory **invp, unsigned *found)
+{
+	char name[16];
+	Inventory *inv;
+	int dfd;
+
+	if (!number)
+		number = store_latest(store_fd);
+	if (!number)
+		return error("the store holds no checkpoint");
+	snprintf(name, sizeof(name), "%u", number);
+	dfd = openat(store_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return error_errno("cannot open version %u", number);
+	inv = img_read(dfd, "inventory.img", IMG_INVENTORY, &inventory__descriptor);
+	if (!inv)
+		goto err;
+	if (inv->format_version > IMAGE_FORMAT_VERSION) {
+		error("version %u has image format %u, newer than this ckpt's %u", number,
+		      inv->format_version, IMAGE_FORMAT_VERSION);
+		goto err_inv;
+	}
+	if (verify && version_verify(dfd, inv))
+		goto err_inv;
+	*invp = inv;
+	if (found)
+		*found = number;
+	return dfd;
+err_inv:
+	inventory__free_unpacked(inv, NULL);
+err:
+	close(dfd);
+	return -1;
+}

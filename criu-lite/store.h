@@ -1,0 +1,57 @@
+/*
+ * The store: a directory of checkpoint versions.
+ *
+ *   DIR/1/ DIR/2/ ...   complete versions, each with inventory.img last
+ *   DIR/latest          symlink to the newest version
+ *   DIR/.lock           flock()ed by a dump, so that two dumps never interleave
+ *   DIR/.tmp-N-PID/     a version being written; never read, removed on failure
+ *
+ * A version becomes visible only by rename() after all its files are synced,
+ * and `latest` moves by rename() of a new symlink, so a crash or a full disk
+ * at any moment leaves the previous version whole.
+ */
+#ifndef CKPT_STORE_H
+#define CKPT_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "images/inventory.pb-c.h"
+
+struct version {
+	int store_fd;		/* the store directory */
+	int dfd;		/* the version directory */
+	unsigned number;
+	char tmpname[64];	/* while being written */
+	int lock_fd;
+	FileSum **sums;
+	size_t nr_sums;
+};
+
+/* Open the store, creating it (0700) if `create`. */
+int store_open(const char *dir, bool create);
+/* Newest complete version number, 0 when there is none. */
+unsigned store_latest(int store_fd);
+/* Version numbers in increasing order; returns count, -1 on error. */
+int store_list(int store_fd, unsigned **numbers);
+
+/* Start writing a new version (takes the dump lock, waits at most
+ * `lock_wait_ms` for it). */
+int version_begin(int store_fd, struct version *v, int lock_wait_ms);
+/* Record a file written into the version, for the inventory. */
+void version_add_file(struct version *v, const char *name, uint64_t size, uint64_t sum);
+int version_write_img(struct version *v, const char *name, int kind, const ProtobufCMessage *msg);
+/* Write the inventory (with the recorded files), sync, and make the version
+ * visible as the newest. */
+int version_commit(struct version *v, Inventory *inv);
+/* Remove the half-written version and release the lock. */
+void version_abort(struct version *v);
+
+/* Open version `number` (0: the newest) for reading; returns its dirfd and
+ * sets *inv.  Checks the inventory and, when `verify` is set, the size and
+ * checksum of every file. */
+int version_open(int store_fd, unsigned number, bool verify, Inventory **inv, unsigned *found);
+/* Check every file of an open version against its inventory. */
+int version_verify(int vdfd, const Inventory *inv);
+
+#endif

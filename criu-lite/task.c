@@ -1,0 +1,40 @@
+#include <errno.h>
+#include <stdarg.h>
+
+#include "infect.h"
+#include "log.h"
+#include "task.h"
+
+int task_syscall(struct task *task, struct thread *t, long nr, long *ret,
+		 long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	long args[6] = { a0, a1, a2, a3, a4, a5 };
+
+	if (!t->injected) {
+		uint64_t mask;
+
+		/* No signal may be delivered to the borrowed registers. */
+		if (infect_block_all(t->tid, &mask))
+			return error("pid %d: %s", task->pid, infect_why());
+		t->injected = true;
+	}
+	if (infect_syscall(t->tid, task->syscall_ip, nr, args, ret, NULL))
+		return error("pid %d: remote system call %ld failed: %s", task->pid, nr, infect_why());
+	return 0;
+}
+
+int task_syscall_ok(struct task *task, struct thread *t, long nr, const char *what, long *ret,
+		    long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	long r;
+
+	if (task_syscall(task, t, nr, &r, a0, a1, a2, a3, a4, a5))
+		return -1;
+	if (r < 0 && r > -4096) {
+		errno = -r;
+		return error_errno("pid %d: thread %d: %s", task->pid, t->tid, what);
+	}
+	if (ret)
+		*ret = r;
+	return 0;
+}

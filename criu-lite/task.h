@@ -1,0 +1,45 @@
+/*
+ * The tool's view of one process while it is dumped or restored.
+ */
+#ifndef CKPT_TASK_H
+#define CKPT_TASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "images/core.pb-c.h"
+#include "images/mm.pb-c.h"
+#include "images/fdinfo.pb-c.h"
+#include "images/pstree.pb-c.h"
+
+struct thread {
+	pid_t tid;
+	bool seized;
+	bool injected;			/* registers borrowed: put them back */
+	struct user_regs_struct regs;	/* as found */
+	uint64_t sigmask;		/* as found */
+};
+
+struct task {
+	pid_t pid;
+	struct thread *threads;		/* leader first */
+	size_t nr_threads;
+	uint64_t syscall_ip;		/* a `syscall` instruction in the task */
+	uint64_t scratch;		/* a page of ours in the task, 0 if none */
+
+	TaskCore *core;
+	MmEntry *mm;
+	FilesEntry *files;
+};
+
+/* Run a system call in thread t of task (which must be seized); the
+ * result is in *ret (-errno on failure).  -1 if the injection failed. */
+int task_syscall(struct task *task, struct thread *t, long nr, long *ret,
+		 long a0, long a1, long a2, long a3, long a4, long a5);
+/* As task_syscall(), and fail with a message when the call fails. */
+int task_syscall_ok(struct task *task, struct thread *t, long nr, const char *what, long *ret,
+		    long a0, long a1, long a2, long a3, long a4, long a5);
+
+#endif
