@@ -292,7 +292,7 @@ static int create_threads(struct task *task, const struct plan *p)
 			errno = -ret;
 			return error_errno("pid %d: cannot create thread %d", task->pid, tid);
 		}
-		task->threads = xrealloc(task->threads, (task->nr_threads + 1) * sizeof(*t));
+		/* task->threads has room for all: `leader` stays valid. */
 		t = &task->threads[task->nr_threads++];
 		memset(t, 0, sizeof(*t));
 		t->tid = ret;
@@ -454,7 +454,7 @@ int restore(const struct restore_opts *o)
 	task.files = p.files;
 	task.syscall_ip = p.tramp;
 	task.scratch = p.tramp + SCRATCH_OFF;
-	task.threads = xzalloc(sizeof(*task.threads));
+	task.threads = xzalloc(p.core->n_threads * sizeof(*task.threads));
 	task.nr_threads = 1;
 	task.threads[0].tid = pid;
 	task.threads[0].seized = true;
