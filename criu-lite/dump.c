@@ -99,7 +99,7 @@ static int collect(struct task *task)
 	unmap_scratch(task);
 	if (task->scratch)
 		return error("pid %d: cannot unmap the scratch page", task->pid);
-	return 0;
+	return end_injection(task);
 }
 
 static char *read_cmdline(pid_t pid)
@@ -199,8 +199,14 @@ int dump(const struct dump_opts *o)
 	if (seize_task(&task, o->pid))
 		goto fail;
 	/* It may have forked between the first look and the freeze. */
-	if (refuse_children(o->pid) || collect(&task) || dump_mm_pages(&task, &v) ||
-	    write_images(&task, &v))
+	pr_info("frozen %zu threads", task.nr_threads);
+	if (refuse_children(o->pid) || collect(&task))
+		goto fail;
+	pr_info("state collected");
+	if (dump_mm_pages(&task, &v))
+		goto fail;
+	pr_info("pages written: %lu bytes", (unsigned long)task.mm->pages_bytes);
+	if (write_images(&task, &v))
 		goto fail;
 
 	uint64_t freeze_ns = now_ns(CLOCK_MONOTONIC) - t_frozen;

@@ -165,13 +165,14 @@ int restore_files_inside(const FilesEntry *files, char *err, size_t errlen)
 				 strerror(errno));
 			return -1;
 		}
-		if (e->kind == FD_REG && !(e->flags & O_APPEND) &&
-		    lseek(e->fd, e->pos, SEEK_SET) != (off_t)e->pos) {
+		/* O_APPEND files too: their offset shows until the next write. */
+		if (e->kind == FD_REG && lseek(e->fd, e->pos, SEEK_SET) != (off_t)e->pos) {
 			snprintf(err, errlen, "fd %d: cannot seek '%s' to %lu: %s", e->fd, e->path,
 				 (unsigned long)e->pos, strerror(errno));
 			return -1;
 		}
-		if (e->kind == FD_REG && (e->flags & O_APPEND))
+		/* A directory's offset is a cookie of its file system: best effort. */
+		if (e->kind == FD_DIR && e->pos)
 			lseek(e->fd, e->pos, SEEK_SET);
 	}
 	return 0;

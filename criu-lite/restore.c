@@ -98,6 +98,22 @@ static int check_machine(const struct plan *p, const Inventory *inv)
 	uint64_t have = xsave_features();
 	char path[64];
 
+	/* Restore must never give anyone rights: an unprivileged caller may only
+	 * bring back processes that ran as itself. */
+	if (geteuid() != 0) {
+		const CredsEntry *cr = p->core->creds;
+
+		for (size_t i = 0; i < cr->n_uid; i++)
+			if (cr->uid[i] != getuid())
+				return error("the checkpoint ran as uid %u; only root may restore it",
+					     cr->uid[i]);
+		for (size_t i = 0; i < cr->n_gid; i++)
+			if (cr->gid[i] != getgid())
+				return error("the checkpoint ran as gid %u; only root may restore it",
+					     cr->gid[i]);
+		if (cr->cap_prm)
+			return error("the checkpoint holds capabilities; only root may restore it");
+	}
 	if ((inv->xfeatures & have) != inv->xfeatures)
 		return error("this CPU lacks XSAVE features the checkpoint uses (has %#lx, needs %#lx)",
 			     (unsigned long)have, (unsigned long)inv->xfeatures);

@@ -134,6 +134,28 @@ static void kill_and_reap(struct task *task)
 			;
 }
 
+int end_injection(struct task *task)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < task->nr_threads; i++) {
+		struct thread *t = &task->threads[i];
+		struct user_regs_struct regs = t->regs;
+
+		if (!t->seized || !t->injected)
+			continue;
+		/* We leave it at a syscall-exit stop, where the kernel will not
+		 * restart an interrupted call for it: we do what it would. */
+		infect_fixup_restart(&regs, 1);
+		if (infect_set_regs(t->tid, &regs) || infect_set_sigmask(t->tid, t->sigmask))
+			ret = error("pid %d: cannot put back thread %d: %s", task->pid, t->tid,
+				    infect_why());
+		else
+			t->injected = false;
+	}
+	return ret;
+}
+
 int unseize_task(struct task *task, bool kill)
 {
 	int ret = 0;
@@ -142,22 +164,13 @@ int unseize_task(struct task *task, bool kill)
 		kill_and_reap(task);
 		return 0;
 	}
+	if (end_injection(task))
+		ret = -1;
 	for (size_t i = 0; i < task->nr_threads; i++) {
 		struct thread *t = &task->threads[i];
 
 		if (!t->seized)
 			continue;
-		if (t->injected) {
-			/* We left it at a syscall-exit stop: what the kernel would
-			 * do about an interrupted call on the way out is ours to do. */
-			struct user_regs_struct regs = t->regs;
-
-			infect_fixup_restart(&regs, 1);
-			if (infect_set_regs(t->tid, &regs) ||
-			    infect_set_sigmask(t->tid, t->sigmask))
-				ret = error("pid %d: cannot put back thread %d: %s", task->pid,
-					    t->tid, infect_why());
-		}
 		if (infect_detach(t->tid))
 			ret = error("pid %d: %s", task->pid, infect_why());
 		t->seized = false;

@@ -13,6 +13,10 @@
  * ckpt itself or an ancestor, a traced process. */
 int check_dumpable(pid_t pid);
 int seize_task(struct task *task, pid_t pid);
+/* Put back the registers and signal mask of every thread that ran our
+ * system calls.  Done as soon as they are no longer needed: if ckpt dies
+ * later, the kernel lets the threads go on from exactly where they were. */
+int end_injection(struct task *task);
 /* kill: SIGKILL the process and wait until it is gone. */
 int unseize_task(struct task *task, bool kill);
 

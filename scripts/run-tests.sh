@@ -1,0 +1,35 @@
+#!/bin/bash
+# make test: the unit tests, then the checkpoint/restore suite.  Each part
+# prints its own "N passed, N failed" line; the last line here adds them up.
+set -u
+cd "$(dirname "$0")/.."
+log=$(mktemp -d /tmp/ckpt-make-test.XXXXXX)
+passed=0 failed=0 skipped=0
+
+part() {
+	local name=$1 out rc line
+	shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$log/$name.log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log/$name.log" | tail -1)
+	if [ -z "$line" ]; then
+		echo "$name: no result line (exit status $rc)"
+		failed=$((failed + 1))
+		return
+	fi
+	p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+	f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
+	s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "$name: exit status $rc"
+		failed=$((failed + 1))
+	fi
+}
+
+part unit make -s -C test/unit run
+part zdtm make -s -C test run CKPT="$PWD/criu-lite/ckpt"
+rm -rf "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

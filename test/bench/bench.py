@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""make bench: ckpt against the plain-file-I/O limit of this machine.
+
+For each size and thread count, in rounds, side by side:
+  dump     ckpt dump of a process holding SIZE of non-zero anonymous memory,
+           to a store on tmpfs, against plain write() of the same bytes there;
+  restore  ckpt restore --detach of it, against plain read() of the same
+           file into fresh memory;
+  freeze   how long a --leave-running dump stops the process.
+Memory on these machines is noisy: we print medians and the ratio of medians.
+"""
+import ctypes, os, re, shutil, signal, statistics, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CKPT = os.environ.get('CKPT', os.path.join(HERE, '../../criu-lite/ckpt'))
+TMP = os.environ.get('BENCH_DIR', '/dev/shm/ckpt-bench')
+ROUNDS = int(os.environ.get('ROUNDS', '3'))
+CASES = [tuple(map(int, c.split('x'))) for c in
+         os.environ.get('BENCH_CASES', '1024x1 1024x8 4096x1').split()]
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: we reap what we restore
+
+
+def build():
+    for prog in ('memhog', 'plainio'):
+        src = os.path.join(HERE, prog + '.c')
+        subprocess.run(['gcc', '-O2', '-pthread', '-o', os.path.join(TMP, prog), src], check=True)
+
+
+def start_hog(mib, threads):
+    log = os.path.join(TMP, 'hog.out')
+    with open(log, 'w') as f:
+        p = subprocess.Popen([os.path.join(TMP, 'memhog'), str(mib), str(threads)],
+                             stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
+                             close_fds=True, start_new_session=True)
+    deadline = time.time() + 300
+    while 'ready' not in open(log).read():
+        if p.poll() is not None or time.time() > deadline:
+            raise SystemExit('bench: the memory hog did not start')
+        time.sleep(0.1)
+    return p, log
+
+
+def reap(pid, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            got, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if got == pid:
+            return status
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    return os.waitpid(pid, 0)[1]
+
+
+def timed(cmd):
+    t = time.monotonic()
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if r.returncode:
+        raise SystemExit('bench: %s failed: %s' % (' '.join(cmd), r.stderr.strip()))
+    return time.monotonic() - t, r
+
+
+def plain(op, mib, path):
+    out = subprocess.check_output([os.path.join(TMP, 'plainio'), op, str(mib), path], timeout=600)
+    return float(out)
+
+
+def one_round(mib, threads):
+    store = os.path.join(TMP, 'store')
+    shutil.rmtree(store, ignore_errors=True)
+    p, log = start_hog(mib, threads)
+    t_dump, _ = timed([CKPT, 'dump', '-p', str(p.pid), '-D', store])
+    p.wait()
+    size = sum(os.path.getsize(os.path.join(store, '1', f)) for f in os.listdir(os.path.join(store, '1')))
+    t_rst, _ = timed([CKPT, 'restore', '-D', store, '--detach'])
+    os.kill(p.pid, signal.SIGTERM)
+    status = reap(p.pid)
+    ok = status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    shutil.rmtree(store, ignore_errors=True)
+
+    f = os.path.join(TMP, 'plain.bin')
+    t_w = plain('write', mib, f)
+    t_r = plain('read', mib, f)
+    os.unlink(f)
+
+    p, log = start_hog(mib, threads)
+    _, r = timed([CKPT, '-v', 'dump', '-p', str(p.pid), '-D', store, '--leave-running'])
+    m = re.search(r'frozen for ([0-9.]+) ms', r.stderr)
+    freeze = float(m.group(1)) / 1000 if m else float('nan')
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    shutil.rmtree(store, ignore_errors=True)
+    return dict(dump=t_dump, write=t_w, restore=t_rst, read=t_r, freeze=freeze, size=size, ok=ok)
+
+
+def main():
+    os.makedirs(TMP, exist_ok=True)
+    build()
+    print('ckpt bench: %d rounds, store on %s (tmpfs), medians' % (ROUNDS, TMP))
+    print('%-12s %9s %9s %7s %9s %9s %7s %9s %9s' % (
+        'case', 'dump s', 'write s', 'ratio', 'restore s', 'read s', 'ratio', 'freeze s', 'image MiB'))
+    bad = False
+    for mib, threads in CASES:
+        rounds = [one_round(mib, threads) for _ in range(ROUNDS)]
+        med = {k: statistics.median(r[k] for r in rounds) for k in ('dump', 'write', 'restore', 'read', 'freeze', 'size')}
+        ok = all(r['ok'] for r in rounds)
+        bad |= not ok
+        print('%-12s %9.3f %9.3f %7.2f %9.3f %9.3f %7.2f %9.4f %9.1f%s' % (
+            '%dMiB x%d' % (mib, threads), med['dump'], med['write'], med['dump'] / med['write'],
+            med['restore'], med['read'], med['restore'] / med['read'], med['freeze'],
+            med['size'] / 2**20, '' if ok else '  MEMORY MISMATCH AFTER RESTORE'))
+        sys.stdout.flush()
+    print('ratio: ckpt time / plain file I/O time of the same bytes (<= 1.2 is the goal)')
+    criu = shutil.which('criu')
+    if not criu:
+        print('criu: not installed, no comparison')
+    else:
+        r = subprocess.run([criu, 'check'], capture_output=True, text=True)
+        print('criu: %s' % ('works, comparison not run yet' if r.returncode == 0 else
+                            'installed but "criu check" fails on this kernel: ' + (r.stderr.strip().splitlines() or ['?'])[-1]))
+    print('compression: not implemented yet (images are raw)')
+    shutil.rmtree(TMP, ignore_errors=True)
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

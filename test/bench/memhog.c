@@ -1,0 +1,71 @@
+/*
+ * A process holding SIZE MiB of non-zero anonymous memory in THREADS threads,
+ * for the benchmarks.  Prints "ready" on stdout's file when filled, then
+ * sleeps; on SIGTERM checks the memory is unchanged and exits 0 (or 1).
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+static uint64_t *mem;
+static size_t words;
+static volatile sig_atomic_t done;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	done = 1;
+}
+
+static uint64_t pattern(size_t i)
+{
+	uint64_t x = i * 0x9e3779b97f4a7c15ULL + 1;
+
+	x ^= x >> 31;
+	return x | 1;	/* never zero */
+}
+
+static void *idle(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 1024;
+	int threads = argc > 2 ? atoi(argv[2]) : 1;
+	sigset_t none;
+
+	signal(SIGTERM, on_term);
+	words = mib << 17;
+	mem = mmap(NULL, words * 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return 2;
+	for (size_t i = 0; i < words; i++)
+		mem[i] = pattern(i);
+	for (int i = 1; i < threads; i++) {
+		pthread_t t;
+
+		pthread_create(&t, NULL, idle, NULL);
+	}
+	printf("ready\n");
+	fflush(stdout);
+	sigemptyset(&none);
+	while (!done)
+		sigsuspend(&none);
+	for (size_t i = 0; i < words; i++)
+		if (mem[i] != pattern(i)) {
+			printf("FAIL at word %zu\n", i);
+			return 1;
+		}
+	printf("PASS\n");
+	return 0;
+}
