@@ -57,7 +57,7 @@ int img_write(int dirfd, const char *name, enum img_kind kind, const ProtobufCMe
 void *img_read(int dirfd, const char *name, enum img_kind kind,
 	       const ProtobufCMessageDescriptor *desc);
 
-/* Size and XXH3-64 of a whole file. */
+/* Size and XXH3-64 of a whole file; -1 with errno set (nothing logged). */
 int file_checksum(int dirfd, const char *name, uint64_t *size, uint64_t *sum);
 uint64_t checksum_buf(const void *buf, size_t len);
 

@@ -12,6 +12,7 @@
  * Any failure kills what was made (PTRACE_O_EXITKILL covers our own death).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <signal.h>
@@ -347,6 +348,7 @@ static int drive(struct task *task, struct plan *p)
 	free(mr.file_fds);
 	if (ret)
 		return -1;
+	pr_info("pid %d: memory restored", task->pid);
 	if (task_syscall_ok(task, leader, SYS_close_range, "close the restorer's fds", NULL,
 			    p->fd_base, ~0U, 0, 0, 0, 0))
 		return -1;
@@ -395,10 +397,53 @@ static int wait_child_stop(struct plan *p, pid_t pid)
 	}
 }
 
+struct page_check {
+	pthread_t thread;
+	bool started;
+	int vdfd;
+	const Inventory *inv;
+	int ret;
+	char err[1024];
+};
+
+static void *check_pages(void *arg)
+{
+	struct page_check *c = arg;
+
+	/* error() keeps the first message of the process; keep ours apart. */
+	c->ret = version_check_files(c->vdfd, c->inv, VERIFY_PAGES, c->err, sizeof(c->err));
+	return NULL;
+}
+
+/* Wait for the page check; -1 if it found a problem. */
+static int join_check(struct page_check *c)
+{
+	if (!c->started)
+		return c->ret;
+	pthread_join(c->thread, NULL);
+	c->started = false;
+	return c->ret;
+}
+
+static pid_t forward_to;
+
+static void forward_signal(int sig)
+{
+	if (forward_to > 0)
+		kill(forward_to, sig);
+}
+
+/* Without --detach we stand in for the program: signals sent to us go on to
+ * it, and its exit status becomes ours. */
 static int wait_exit(pid_t pid)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
 	int status;
 
+	forward_to = pid;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return error_errno("waitpid %d", pid);
@@ -416,18 +461,25 @@ int restore(const struct restore_opts *o)
 	unsigned number;
 	int store_fd, vdfd;
 	pid_t pid = -1;
+	struct page_check check = { 0 };
 
 	store_fd = store_open(o->dir, false);
 	if (store_fd < 0)
 		return EXIT_STORE;
-	vdfd = version_open(store_fd, o->version, true, &inv, &number);
-	if (vdfd < 0)
+	vdfd = version_open(store_fd, o->version, false, &inv, &number);
+	if (vdfd < 0 || version_verify_part(vdfd, inv, VERIFY_META))
 		return EXIT_STORE;
 	p.vdfd = vdfd;
+	/* The page data is checked meanwhile; the process runs only if it is good. */
+	check.vdfd = vdfd;
+	check.inv = inv;
+	if (pthread_create(&check.thread, NULL, check_pages, &check))
+		return error_errno("cannot start the page check"), EXIT_FAILED;
+	check.started = true;
 	if (load_images(&p, vdfd, inv, &tree))
-		return EXIT_STORE;
+		return join_check(&check), EXIT_STORE;
 	if (check_machine(&p, inv) || plan_helpers(&p) || plan_trampoline(&p))
-		return EXIT_FAILED;
+		return join_check(&check), EXIT_FAILED;
 	pr_info("restoring pid %d from version %u of '%s'", p.pid, number, o->dir);
 
 	p.child_err = mmap(NULL, CHILD_ERR_LEN, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -474,8 +526,19 @@ int restore(const struct restore_opts *o)
 	task.nr_threads = 1;
 	task.threads[0].tid = pid;
 	task.threads[0].seized = true;
-	if (drive(&task, &p))
+	if (drive(&task, &p)) {
+		/* A damaged page image explains a failure best. */
+		if (join_check(&check)) {
+			clear_error();
+			error("%s", check.err);
+			goto fail_store;
+		}
 		goto fail;
+	}
+	if (join_check(&check)) {
+		error("%s", check.err);
+		goto fail_store;
+	}
 	for (size_t i = 0; i < task.nr_threads; i++)
 		if (infect_detach(task.threads[i].tid)) {
 			error("pid %d: %s", pid, infect_why());
@@ -486,6 +549,10 @@ int restore(const struct restore_opts *o)
 		return EXIT_OK;
 	return wait_exit(pid);
 fail:
+	join_check(&check);
 	kill_restored(&task, pid);
 	return EXIT_FAILED;
+fail_store:
+	kill_restored(&task, pid);
+	return EXIT_STORE;
 }

@@ -220,23 +220,55 @@ void version_abort(struct version *v)
 	v->lock_fd = -1;
 }
 
+static bool is_page_data(const char *name)
+{
+	return !strncmp(name, "pages-", 6);
+}
+
 int version_verify(int vdfd, const Inventory *inv)
+{
+	return version_verify_part(vdfd, inv, VERIFY_ALL);
+}
+
+int version_check_files(int vdfd, const Inventory *inv, enum verify_part part,
+			char *err, size_t errlen)
 {
 	for (size_t i = 0; i < inv->n_files; i++) {
 		const FileSum *f = inv->files[i];
 		uint64_t size, sum;
 
-		if (strchr(f->name, '/'))
-			return error("inventory names a file outside the version: '%s'", f->name);
-		if (file_checksum(vdfd, f->name, &size, &sum))
+		if ((part == VERIFY_META && is_page_data(f->name)) ||
+		    (part == VERIFY_PAGES && !is_page_data(f->name)))
+			continue;
+		if (strchr(f->name, '/')) {
+			snprintf(err, errlen, "inventory names a file outside the version: '%s'",
+				 f->name);
 			return -1;
-		if (size != f->size)
-			return error("image '%s' is %s (%lu bytes, expected %lu)", f->name,
-				     size < f->size ? "truncated" : "too long",
-				     (unsigned long)size, (unsigned long)f->size);
-		if (sum != f->xxh3)
-			return error("image '%s' is corrupt (checksum mismatch)", f->name);
+		}
+		if (file_checksum(vdfd, f->name, &size, &sum)) {
+			snprintf(err, errlen, "cannot read image '%s': %s", f->name, strerror(errno));
+			return -1;
+		}
+		if (size != f->size) {
+			snprintf(err, errlen, "image '%s' is %s (%lu bytes, expected %lu)", f->name,
+				 size < f->size ? "truncated" : "too long",
+				 (unsigned long)size, (unsigned long)f->size);
+			return -1;
+		}
+		if (sum != f->xxh3) {
+			snprintf(err, errlen, "image '%s' is corrupt (checksum mismatch)", f->name);
+			return -1;
+		}
 	}
+	return 0;
+}
+
+int version_verify_part(int vdfd, const Inventory *inv, enum verify_part part)
+{
+	char err[1024];
+
+	if (version_check_files(vdfd, inv, part, err, sizeof(err)))
+		return error("%s", err);
 	return 0;
 }
 

@@ -53,5 +53,13 @@ void version_abort(struct version *v);
 int version_open(int store_fd, unsigned number, bool verify, Inventory **inv, unsigned *found);
 /* Check every file of an open version against its inventory. */
 int version_verify(int vdfd, const Inventory *inv);
+/* The same for part of the files: the small state images, or the page data
+ * (which restore checks on a second core while it builds the process). */
+enum verify_part { VERIFY_ALL, VERIFY_META, VERIFY_PAGES };
+int version_verify_part(int vdfd, const Inventory *inv, enum verify_part part);
+/* As version_verify_part(), but says what is wrong in err instead of
+ * logging: safe in a thread of its own. */
+int version_check_files(int vdfd, const Inventory *inv, enum verify_part part,
+			char *err, size_t errlen);
 
 #endif
