@@ -21,6 +21,7 @@
 #include "exitcodes.h"
 #include "image.h"
 #include "infect.h"
+#include "task.h"
 #include "log.h"
 #include "mm.h"
 #include "objects.h"
@@ -61,15 +62,24 @@ static int find_syscall_ip(struct task *task)
 	return error("pid %d has no vdso; ckpt needs one to run system calls in it", task->pid);
 }
 
+/* A page for data, then a return path per thread (infect.h): from here on a
+ * remote system call leaves the thread safe even if ckpt dies. */
+static size_t scratch_len(const struct task *task)
+{
+	return PAGE_SIZE + (task->nr_threads * INFECT_RETPATH_MAX + PAGE_SIZE - 1) / PAGE_SIZE *
+			   PAGE_SIZE;
+}
+
 static int map_scratch(struct task *task)
 {
 	long addr;
 
-	if (task_syscall_ok(task, &task->threads[0], SYS_mmap, "mmap of a scratch page", &addr,
-			    0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0))
+	if (task_syscall_ok(task, &task->threads[0], SYS_mmap, "mmap of a scratch area", &addr,
+			    0, scratch_len(task), PROT_READ | PROT_WRITE | PROT_EXEC,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
 		return -1;
 	task->scratch = addr;
+	task->retpath = addr + PAGE_SIZE;
 	return 0;
 }
 
@@ -77,8 +87,10 @@ static void unmap_scratch(struct task *task)
 {
 	long r;
 
+	/* Not from a return path inside the area we unmap. */
+	task->retpath = 0;
 	if (task->scratch &&
-	    task_syscall(task, &task->threads[0], SYS_munmap, &r, task->scratch, PAGE_SIZE,
+	    task_syscall(task, &task->threads[0], SYS_munmap, &r, task->scratch, scratch_len(task),
 			 0, 0, 0, 0) == 0 && r == 0)
 		task->scratch = 0;
 }
@@ -212,6 +224,10 @@ int dump(const struct dump_opts *o)
 	uint64_t freeze_ns = now_ns(CLOCK_MONOTONIC) - t_frozen;
 	fill_inventory(&inv, o, &task, t_freeze, freeze_ns, t_start);
 	log_close_file();
+	/* The log is part of the version: verify finds a damaged byte anywhere. */
+	uint64_t log_size, log_sum;
+	if (file_checksum(v.dfd, "dump.log", &log_size, &log_sum) == 0)
+		version_add_file(&v, "dump.log", log_size, log_sum);
 	if (version_commit(&v, &inv)) {
 		free(inv.command);
 		goto fail;

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <linux/kcmp.h>
 
 #include "log.h"
 #include "objects.h"
@@ -101,6 +103,25 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 	return 0;
 }
 
+/* Two fds of one open file description share offset and flags: dup, do
+ * not reopen.  kcmp() tells. */
+static int find_dup(struct task *task, FilesEntry *files, int fd)
+{
+	for (size_t i = 0; i < files->n_fds; i++) {
+		FdEntry *e = files->fds[i];
+		long r;
+
+		if (e->has_dup_of)
+			continue;
+		r = syscall(SYS_kcmp, task->pid, task->pid, KCMP_FILE, e->fd, fd);
+		if (r < 0)
+			return error_errno("pid %d: kcmp of fds %d and %d", task->pid, e->fd, fd), -2;
+		if (r == 0)
+			return e->fd;
+	}
+	return -1;
+}
+
 int dump_files(struct task *task)
 {
 	FilesEntry *files = xmalloc(sizeof(*files));
@@ -116,8 +137,16 @@ int dump_files(struct task *task)
 		FdEntry *e = xmalloc(sizeof(*e));
 
 		fd_entry__init(e);
-		files->fds[files->n_fds++] = e;
 		if (dump_one_fd(task, fds[i], e)) {
+			free(fds);
+			return -1;
+		}
+		int dup = find_dup(task, files, fds[i]);
+		files->fds[files->n_fds++] = e;
+		if (dup >= 0) {
+			e->has_dup_of = true;
+			e->dup_of = dup;
+		} else if (dup < -1) {
 			free(fds);
 			return -1;
 		}
@@ -145,6 +174,15 @@ int restore_files_inside(const FilesEntry *files, char *err, size_t errlen)
 		int flags = e->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
 		int fd;
 
+		if (e->has_dup_of) {
+			if (dup2(e->dup_of, e->fd) < 0 ||
+			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {
+				snprintf(err, errlen, "fd %d: cannot dup fd %d: %s", e->fd, e->dup_of,
+					 strerror(errno));
+				return -1;
+			}
+			continue;
+		}
 		if (e->kind == FD_DIR)
 			flags = (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY;
 		fd = open(e->path, flags | O_NOCTTY);

@@ -69,6 +69,68 @@ static int dump_mm_fields(struct task *task, const struct proc_stat *st)
 	return 0;
 }
 
+/*
+ * prlimit() on another user's process needs CAP_SYS_RESOURCE, which root may
+ * lack (it does on this machine); /proc/PID/limits tells the same to anyone
+ * who may ptrace it.  Its lines follow the RLIMIT_* order:
+ *   "Max open files            1024                 1048576              files"
+ * with the soft limit at column 26 and the hard one at column 47.
+ */
+static uint64_t parse_limit(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return !strncmp(s, "unlimited", 9) ? RLIM_INFINITY : strtoull(s, NULL, 10);
+}
+
+int proc_parse_limits_text(const char *text, uint64_t cur[RLIM_NLIMITS], uint64_t max[RLIM_NLIMITS]);
+int proc_parse_limits_text(const char *text, uint64_t cur[RLIM_NLIMITS], uint64_t max[RLIM_NLIMITS])
+{
+	const char *line = strchr(text, '\n');	/* skip the header */
+	int res = 0;
+
+	while (line && line[1] && res < RLIM_NLIMITS) {
+		line++;
+		if (strlen(line) < 47 || strchr(line, '\n') - line < 47)
+			return -1;
+		cur[res] = parse_limit(line + 26);
+		max[res] = parse_limit(line + 47);
+		res++;
+		line = strchr(line, '\n');
+	}
+	return res == RLIM_NLIMITS ? 0 : -1;
+}
+
+static int dump_rlimits(struct task *task)
+{
+	TaskCore *core = task->core;
+	uint64_t cur[RLIM_NLIMITS], max[RLIM_NLIMITS];
+	char path[64];
+	char *text;
+
+	snprintf(path, sizeof(path), "/proc/%d/limits", task->pid);
+	text = read_file(path, NULL);
+	if (!text)
+		return error_errno("pid %d: cannot read %s", task->pid, path);
+	if (proc_parse_limits_text(text, cur, max)) {
+		free(text);
+		return error("pid %d: cannot parse %s", task->pid, path);
+	}
+	free(text);
+	core->n_rlimits = RLIM_NLIMITS;
+	core->rlimits = xmalloc(RLIM_NLIMITS * sizeof(*core->rlimits));
+	for (int res = 0; res < RLIM_NLIMITS; res++) {
+		RlimitEntry *e = xmalloc(sizeof(*e));
+
+		rlimit_entry__init(e);
+		core->rlimits[res] = e;
+		e->resource = res;
+		e->cur = cur[res];
+		e->max = max[res];
+	}
+	return 0;
+}
+
 int dump_misc(struct task *task)
 {
 	TaskCore *core = task->core;
@@ -86,20 +148,8 @@ int dump_misc(struct task *task)
 	core->exit_signal = st.exit_signal;
 	core->umask = ps.umask;
 
-	core->n_rlimits = RLIM_NLIMITS;
-	core->rlimits = xmalloc(RLIM_NLIMITS * sizeof(*core->rlimits));
-	for (int res = 0; res < RLIM_NLIMITS; res++) {
-		RlimitEntry *e = xmalloc(sizeof(*e));
-		struct rlimit rl;
-
-		rlimit_entry__init(e);
-		core->rlimits[res] = e;
-		if (prlimit(task->pid, res, NULL, &rl))
-			return error_errno("pid %d: cannot read rlimit %d", task->pid, res);
-		e->resource = res;
-		e->cur = rl.rlim_cur;
-		e->max = rl.rlim_max;
-	}
+	if (dump_rlimits(task))
+		return -1;
 
 	core->cwd = read_link(task->pid, "cwd");
 	core->root = read_link(task->pid, "root");
@@ -126,22 +176,24 @@ int dump_misc(struct task *task)
 	return dump_mm_fields(task, &st);
 }
 
+/* From inside the task (prlimit on another process needs CAP_SYS_RESOURCE),
+ * before its credentials change. */
 int restore_rlimits(struct task *task)
 {
 	const TaskCore *core = task->core;
+	struct thread *leader = &task->threads[0];
 
 	for (size_t i = 0; i < core->n_rlimits; i++) {
 		const RlimitEntry *e = core->rlimits[i];
-		struct rlimit rl = { e->cur, e->max }, now;
+		struct rlimit rl = { e->cur, e->max };
 
-		if (prlimit(task->pid, e->resource, NULL, &now))
-			return error_errno("pid %d: cannot read rlimit %u", task->pid, e->resource);
-		if (now.rlim_cur == rl.rlim_cur && now.rlim_max == rl.rlim_max)
-			continue;
-		if (prlimit(task->pid, e->resource, &rl, NULL))
-			return error_errno("pid %d: cannot set rlimit %u to %llu/%llu", task->pid,
-					   e->resource, (unsigned long long)e->cur,
-					   (unsigned long long)e->max);
+		if (infect_write(task->pid, task->scratch, &rl, sizeof(rl)))
+			return error("pid %d: %s", task->pid, infect_why());
+		if (task_syscall_ok(task, leader, SYS_prlimit64, "setrlimit", NULL, 0, e->resource,
+				    task->scratch, 0, 0, 0))
+			return error("pid %d: cannot set rlimit %u to %llu/%llu (raising a hard "
+				     "limit needs CAP_SYS_RESOURCE)", task->pid, e->resource,
+				     (unsigned long long)e->cur, (unsigned long long)e->max);
 	}
 	return 0;
 }

@@ -84,6 +84,13 @@ int dump_signals(struct task *task)
  * the saved sa_restorer, which glibc's sigaction() would replace. */
 int restore_sigactions_inside(const TaskCore *core)
 {
+	/* What the restorer itself installed must not stay. */
+	for (int sig = 1; sig <= NSIG_KERNEL; sig++) {
+		struct kernel_sigaction dfl = { (uint64_t)SIG_DFL, 0, 0, 0 };
+
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+	}
 	for (size_t i = 0; i < core->n_sigactions; i++) {
 		const SigactionEntry *e = core->sigactions[i];
 		struct kernel_sigaction ka = { e->handler, e->flags, e->restorer, e->mask };

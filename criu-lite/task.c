@@ -9,7 +9,19 @@ int task_syscall(struct task *task, struct thread *t, long nr, long *ret,
 		 long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	long args[6] = { a0, a1, a2, a3, a4, a5 };
+	uint64_t ip = task->syscall_ip;
 
+	if (task->retpath && !t->retpath_ready) {
+		struct user_regs_struct regs = t->regs;
+
+		infect_fixup_restart(&regs, 1);
+		if (infect_retpath_write(task->pid, task->retpath + (t - task->threads) *
+					 INFECT_RETPATH_MAX, &regs, t->sigmask))
+			return error("pid %d: %s", task->pid, infect_why());
+		t->retpath_ready = true;
+	}
+	if (task->retpath)
+		ip = task->retpath + (t - task->threads) * INFECT_RETPATH_MAX;
 	if (!t->injected) {
 		uint64_t mask;
 
@@ -18,7 +30,7 @@ int task_syscall(struct task *task, struct thread *t, long nr, long *ret,
 			return error("pid %d: %s", task->pid, infect_why());
 		t->injected = true;
 	}
-	if (infect_syscall(t->tid, task->syscall_ip, nr, args, ret, NULL))
+	if (infect_syscall(t->tid, ip, nr, args, ret, NULL))
 		return error("pid %d: remote system call %ld failed: %s", task->pid, nr, infect_why());
 	return 0;
 }

@@ -18,6 +18,7 @@ struct thread {
 	pid_t tid;
 	bool seized;
 	bool injected;			/* registers borrowed: put them back */
+	bool retpath_ready;		/* its return path is written (dump) */
 	struct user_regs_struct regs;	/* as found */
 	uint64_t sigmask;		/* as found */
 };
@@ -27,7 +28,8 @@ struct task {
 	struct thread *threads;		/* leader first */
 	size_t nr_threads;
 	uint64_t syscall_ip;		/* a `syscall` instruction in the task */
-	uint64_t scratch;		/* a page of ours in the task, 0 if none */
+	uint64_t scratch;		/* memory of ours in the task, 0 if none */
+	uint64_t retpath;		/* dump: return paths at retpath + i * INFECT_RETPATH_MAX */
 
 	TaskCore *core;
 	MmEntry *mm;

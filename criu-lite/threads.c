@@ -141,6 +141,15 @@ static int dump_one_thread(struct task *task, struct thread *t, ThreadCore *tc)
 	if (r == -1 && errno)
 		return error_errno("pid %d: thread %d: cannot read the nice value", task->pid, t->tid);
 	tc->nice = r;
+
+	cpu_set_t cpus;
+	if (sched_getaffinity(t->tid, sizeof(cpus), &cpus))
+		return error_errno("pid %d: thread %d: cannot read its CPU affinity", task->pid,
+				   t->tid);
+	tc->has_affinity = true;
+	tc->affinity.len = sizeof(cpus);
+	tc->affinity.data = xmalloc(sizeof(cpus));
+	memcpy(tc->affinity.data, &cpus, sizeof(cpus));
 	return 0;
 }
 
@@ -219,6 +228,10 @@ int restore_thread_outside(struct task *task, const ThreadCore *tc)
 	if (setpriority(PRIO_PROCESS, tc->tid, tc->nice))
 		return error_errno("pid %d: thread %d: cannot set nice value %d", task->pid,
 				   tc->tid, tc->nice);
+	if (tc->has_affinity &&
+	    sched_setaffinity(tc->tid, tc->affinity.len, (cpu_set_t *)tc->affinity.data))
+		return error_errno("pid %d: thread %d: cannot set its CPU affinity", task->pid,
+				   tc->tid);
 	return 0;
 }
 

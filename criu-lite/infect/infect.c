@@ -288,3 +288,32 @@ long infect_vdso_syscall_offset(void)
 	}
 	return -1;
 }
+
+struct infect_retpath_data {
+	uint64_t mask, rsp, flags, rip;
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+extern const uint8_t infect_retpath_code[], infect_retpath_code_end[];
+
+int infect_retpath_write(pid_t pid, uint64_t addr, const struct user_regs_struct *regs,
+			 uint64_t sigmask)
+{
+	size_t len = infect_retpath_code_end - infect_retpath_code;
+	uint8_t buf[INFECT_RETPATH_MAX];
+	struct infect_retpath_data d = {
+		.mask = sigmask, .rsp = regs->rsp, .flags = regs->eflags, .rip = regs->rip,
+		.rax = regs->rax, .rbx = regs->rbx, .rcx = regs->rcx, .rdx = regs->rdx,
+		.rsi = regs->rsi, .rdi = regs->rdi, .rbp = regs->rbp,
+		.r8 = regs->r8, .r9 = regs->r9, .r10 = regs->r10, .r11 = regs->r11,
+		.r12 = regs->r12, .r13 = regs->r13, .r14 = regs->r14, .r15 = regs->r15,
+	};
+
+	if (len > sizeof(buf))
+		return fail(E2BIG, "return path too long");
+	memcpy(buf, infect_retpath_code, len);
+	/* the data block ends the code */
+	memcpy(buf + len - sizeof(d), &d, sizeof(d));
+	return infect_write(pid, addr, buf, len);
+}

@@ -55,6 +55,19 @@ int infect_syscall(pid_t tid, uint64_t ip, long nr, const long a[6], long *ret, 
  * restart_syscall when `restart_block_valid`, else -EINTR. */
 void infect_fixup_restart(struct user_regs_struct *regs, int restart_block_valid);
 
+/*
+ * A return path (retpath.S) makes a remote system call safe against the
+ * death of the tracer: the thread runs the call at the start of this code,
+ * and if nobody catches its syscall-exit stop, the code puts back its mask
+ * and registers and jumps to where it was.  infect_retpath_write() copies
+ * the code with the thread's state (as it should resume: see
+ * infect_fixup_restart) to addr; then use addr as the `ip` of
+ * infect_syscall().
+ */
+#define INFECT_RETPATH_MAX 512
+int infect_retpath_write(pid_t pid, uint64_t addr, const struct user_regs_struct *regs,
+			 uint64_t sigmask);
+
 /* Copy to and from the tracee's memory. */
 int infect_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 int infect_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
