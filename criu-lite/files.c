@@ -16,11 +16,11 @@
 #include <linux/kcmp.h>
 
 #include "log.h"
+#include "files.h"
 #include "objects.h"
 #include "proc.h"
 #include "util.h"
 
-enum fd_kind { FD_REG = 1, FD_DIR, FD_CHR };
 
 /* What a link target of /proc/PID/fd says about an fd we cannot carry. */
 static const char *unsupported_kind(const char *link, mode_t mode)

@@ -83,15 +83,17 @@ static uint64_t parse_limit(const char *s)
 	return !strncmp(s, "unlimited", 9) ? RLIM_INFINITY : strtoull(s, NULL, 10);
 }
 
-int proc_parse_limits_text(const char *text, uint64_t cur[RLIM_NLIMITS], uint64_t max[RLIM_NLIMITS]);
-int proc_parse_limits_text(const char *text, uint64_t cur[RLIM_NLIMITS], uint64_t max[RLIM_NLIMITS])
+int proc_parse_limits_text(const char *text, uint64_t cur[], uint64_t max[])
 {
 	const char *line = strchr(text, '\n');	/* skip the header */
 	int res = 0;
 
 	while (line && line[1] && res < RLIM_NLIMITS) {
+		const char *end;
+
 		line++;
-		if (strlen(line) < 47 || strchr(line, '\n') - line < 47)
+		end = strchr(line, '\n');
+		if ((end ? (size_t)(end - line) : strlen(line)) < 47)
 			return -1;
 		cur[res] = parse_limit(line + 26);
 		max[res] = parse_limit(line + 47);

@@ -104,4 +104,7 @@ struct proc_fdinfo {
 int proc_parse_fdinfo_text(const char *text, struct proc_fdinfo *fi);
 int proc_parse_fdinfo(pid_t pid, int fd, struct proc_fdinfo *fi);
 
+/* /proc/PID/limits: soft and hard limits in RLIMIT_* order (misc.c). */
+int proc_parse_limits_text(const char *text, uint64_t cur[], uint64_t max[]);
+
 #endif

@@ -60,7 +60,10 @@ int store_list(int store_fd, unsigned **numbers)
 	}
 	rewinddir(d);
 	while ((de = readdir(d))) {
-		if (!parse_number(de->d_name, &num))
+		struct stat st;
+
+		if (!parse_number(de->d_name, &num) ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
 			continue;
 		if (n == cap)
 			v = xrealloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
@@ -93,6 +96,36 @@ unsigned store_latest(int store_fd)
 	return num;
 }
 
+/* Versions that a dump killed half way left behind: ours to remove, since
+ * we hold the lock and their writer is gone. */
+static void remove_stale(int store_fd)
+{
+	int fd = dup(store_fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		unsigned num;
+		int pid;
+		char proc[32];
+
+		if (sscanf(de->d_name, ".tmp-%u-%d", &num, &pid) != 2)
+			continue;
+		snprintf(proc, sizeof(proc), "/proc/%d", pid);
+		if (pid != getpid() && access(proc, F_OK)) {
+			pr_info("removing '%s', left by a dump that did not finish", de->d_name);
+			remove_tree(store_fd, de->d_name);
+		}
+	}
+	closedir(d);
+}
+
 int version_begin(int store_fd, struct version *v, int lock_wait_ms)
 {
 	unsigned *all;
@@ -112,6 +145,7 @@ int version_begin(int store_fd, struct version *v, int lock_wait_ms)
 		}
 		sleep_ms(50);
 	}
+	remove_stale(store_fd);
 	cnt = store_list(store_fd, &all);
 	if (cnt < 0)
 		goto err;
@@ -176,8 +210,10 @@ int version_commit(struct version *v, Inventory *inv)
 		goto err;
 	inv->n_files = 0;
 	inv->files = NULL;
-	if (fsync(v->dfd))
-		return error_errno("cannot sync the version directory");
+	if (fsync(v->dfd)) {
+		error_errno("cannot sync the version directory");
+		goto err;
+	}
 	snprintf(name, sizeof(name), "%u", v->number);
 	if (renameat(v->store_fd, v->tmpname, v->store_fd, name)) {
 		error_errno("cannot publish version %u", v->number);

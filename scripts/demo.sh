@@ -1,6 +1,7 @@
 #!/bin/bash
 # make demo: checkpoint a running job, kill it, restore it, watch it go on.
 #
+#   0. ckpt check: stop early, and say why, on a kernel that cannot do it;
 #   1. build scripts/demo-job.c into a temporary directory and start it, with
 #      stdin from /dev/null, stdout and stderr to a log file and no other fd
 #      (ckpt refuses pipes and terminals), in a session of its own;
@@ -81,6 +82,16 @@ tmp=$(mktemp -d /tmp/ckpt-demo.XXXXXX) || die "cannot make a temporary directory
 log=$tmp/job.log
 store=$tmp/store
 
+say "ckpt check: does this kernel give ckpt what it needs?"
+timeout 60 "$CKPT" check >"$tmp/check.out" 2>&1
+rc=$?
+case $rc in
+0) sed 's/^/    /' "$tmp/check.out" ;;
+5) sed 's/^/    /' "$tmp/check.out"
+   die "this machine lacks a feature ckpt needs (the MISSING lines above)" ;;
+*) echo "    (ckpt check is not available here: $(head -n 1 "$tmp/check.out"))" ;;
+esac
+
 say "building the sample job (scripts/demo-job.c)"
 gcc -O2 -Wall -pthread -o "$tmp/demo-job" scripts/demo-job.c || die "cannot build the sample job"
 
@@ -111,13 +122,23 @@ before=$(last_tick)
 echo "the job is gone; its last line:"
 tail -n 1 "$log" | sed 's/^/    /'
 echo "the store:"
-ls -l "$store" "$store/latest/" | sed 's/^/    /'
+ls -l "$store" | sed 's/^/    /'
 
-say "ckpt show -D $store"
+say "ckpt show -D $store   (abridged)"
 if timeout 30 "$CKPT" show -D "$store" >"$tmp/show.out" 2>&1; then
-	head -n 40 "$tmp/show.out" | sed 's/^/    /'
+	# The summary, the threads, the size of the memory, the fds, the files.
+	awk '
+		NR == 1, /^$/ { print; next }
+		/^  (threads|memory) / || /^    thread / { print; next }
+		/^  fds / || /^files of version/ { f = 1 }
+		f && /^$/ { f = 0; print; next }
+		f { print }
+	' "$tmp/show.out" >"$tmp/show.short"
+	[ -s "$tmp/show.short" ] || head -n 40 "$tmp/show.out" >"$tmp/show.short"
+	sed 's/^/    /' "$tmp/show.short"
 else
 	echo "    (ckpt show is not available here: $(head -n 1 "$tmp/show.out"))"
+	ls -l "$store/latest/" | sed 's/^/    /'
 fi
 
 sleep 1		# the job stays dead for a moment: no lines may appear

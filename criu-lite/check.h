@@ -1,0 +1,12 @@
+/* ckpt check: does this kernel and machine give ckpt what it needs? */
+#ifndef CKPT_CHECK_H
+#define CKPT_CHECK_H
+
+#include <stdbool.h>
+
+struct check_opts {
+	bool json;
+};
+int check(const struct check_opts *o);
+
+#endif

@@ -1,0 +1,11 @@
+/* Kinds of file descriptors in files-PID.img (fd_entry.kind). */
+#ifndef CKPT_FILES_H
+#define CKPT_FILES_H
+
+enum fd_kind {
+	FD_REG = 1,	/* a regular file, reopened by path at its offset */
+	FD_DIR,		/* a directory */
+	FD_CHR,		/* a character device (/dev/null, ...), reopened by path */
+};
+
+#endif
