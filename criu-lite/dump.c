@@ -31,24 +31,6 @@
 #include "util.h"
 #include "xsave.h"
 
-static int refuse_children(pid_t pid)
-{
-	pid_t *kids;
-	size_t n;
-
-	if (proc_list_children(pid, &kids, &n))
-		return -1;
-	if (n) {
-		int kid = kids[0];
-
-		free(kids);
-		return error("pid %d has a child process (pid %d); ckpt cannot dump process "
-			     "trees yet", pid, kid);
-	}
-	free(kids);
-	return 0;
-}
-
 /* A `syscall` instruction in the task: the one in its vdso. */
 static int find_syscall_ip(struct task *task)
 {
@@ -130,32 +112,47 @@ static char *read_cmdline(pid_t pid)
 	return s;
 }
 
+static int write_pstree(const struct tree *tree, struct version *v)
+{
+	Pstree pstree = PSTREE__INIT;
+	PstreeTask *pts = xzalloc(tree->nr * sizeof(*pts));
+	PstreeTask **ptp = xzalloc(tree->nr * sizeof(*ptp));
+	int ret;
+
+	for (size_t i = 0; i < tree->nr; i++) {
+		const struct task *task = &tree->tasks[i];
+		PstreeTask *pt = &pts[i];
+
+		pstree_task__init(pt);
+		ptp[i] = pt;
+		pt->pid = task->pid;
+		pt->ppid = task->ppid;
+		pt->pgid = task->pgid;
+		pt->sid = task->sid;
+		if (task->zombie) {
+			pt->has_zombie = pt->has_exit_status = true;
+			pt->zombie = true;
+			pt->exit_status = task->exit_status;
+			continue;
+		}
+		pt->threads = xmalloc(task->nr_threads * sizeof(*pt->threads));
+		for (size_t t = 0; t < task->nr_threads; t++)
+			pt->threads[t] = task->threads[t].tid;
+		pt->n_threads = task->nr_threads;
+	}
+	pstree.tasks = ptp;
+	pstree.n_tasks = tree->nr;
+	ret = version_write_img(v, "pstree.img", IMG_PSTREE, &pstree.base);
+	for (size_t i = 0; i < tree->nr; i++)
+		free(pts[i].threads);
+	free(pts);
+	free(ptp);
+	return ret;
+}
+
 static int write_images(struct task *task, struct version *v)
 {
 	char name[64];
-	PstreeTask pt = PSTREE_TASK__INIT;
-	PstreeTask *ptp = &pt;
-	Pstree tree = PSTREE__INIT;
-	struct proc_stat st;
-	int32_t *tids;
-
-	if (proc_parse_stat(task->pid, 0, &st))
-		return -1;
-	pt.pid = task->pid;
-	pt.ppid = 0;
-	pt.pgid = st.pgrp;
-	pt.sid = st.sid;
-	tids = xmalloc(task->nr_threads * sizeof(*tids));
-	for (size_t i = 0; i < task->nr_threads; i++)
-		tids[i] = task->threads[i].tid;
-	pt.threads = tids;
-	pt.n_threads = task->nr_threads;
-	tree.tasks = &ptp;
-	tree.n_tasks = 1;
-	int ret = version_write_img(v, "pstree.img", IMG_PSTREE, &tree.base);
-	free(tids);
-	if (ret)
-		return -1;
 
 	snprintf(name, sizeof(name), "core-%d.img", task->pid);
 	if (version_write_img(v, name, IMG_CORE, &task->core->base))
@@ -188,15 +185,43 @@ static void fill_inventory(Inventory *inv, const struct dump_opts *o, struct tas
 	inv->dump_ns = now_ns(CLOCK_MONOTONIC) - t_start;
 }
 
+/* Every process of the tree, one after the other: its state, its pages,
+ * its images. */
+static int dump_tree(struct tree *tree, struct version *v)
+{
+	for (size_t i = 0; i < tree->nr; i++) {
+		struct task *task = &tree->tasks[i];
+
+		if (task->zombie)
+			continue;
+		/* Parents come first: their fds are known by now. */
+		for (size_t p = 0; p < i; p++)
+			if (tree->tasks[p].pid == task->ppid)
+				task->parent_files = tree->tasks[p].files;
+		if (collect(task) || dump_mm_pages(task, v) || write_images(task, v))
+			return -1;
+		pr_info("pid %d: %zu threads, %lu bytes of pages", task->pid, task->nr_threads,
+			(unsigned long)task->mm->pages_bytes);
+	}
+	return write_pstree(tree, v);
+}
+
+static void unmap_all_scratch(struct tree *tree)
+{
+	for (size_t i = 0; i < tree->nr; i++)
+		if (!tree->tasks[i].zombie)
+			unmap_scratch(&tree->tasks[i]);
+}
+
 int dump(const struct dump_opts *o)
 {
-	struct task task = { 0 };
+	struct tree tree = { 0 };
 	struct version v;
 	Inventory inv = INVENTORY__INIT;
 	uint64_t t_start = now_ns(CLOCK_MONOTONIC), t_freeze, t_frozen;
 	int store_fd;
 
-	if (check_dumpable(o->pid) || refuse_children(o->pid))
+	if (check_dumpable(o->pid))
 		return EXIT_NO_PROCESS;
 	store_fd = store_open(o->dir, true);
 	if (store_fd < 0)
@@ -208,21 +233,14 @@ int dump(const struct dump_opts *o)
 
 	t_freeze = now_ns(CLOCK_REALTIME);
 	t_frozen = now_ns(CLOCK_MONOTONIC);
-	if (seize_task(&task, o->pid))
+	if (seize_tree(&tree, o->pid))
 		goto fail;
-	/* It may have forked between the first look and the freeze. */
-	pr_info("frozen %zu threads", task.nr_threads);
-	if (refuse_children(o->pid) || collect(&task))
-		goto fail;
-	pr_info("state collected");
-	if (dump_mm_pages(&task, &v))
-		goto fail;
-	pr_info("pages written: %lu bytes", (unsigned long)task.mm->pages_bytes);
-	if (write_images(&task, &v))
+	pr_info("frozen %zu processes", tree.nr);
+	if (dump_tree(&tree, &v))
 		goto fail;
 
 	uint64_t freeze_ns = now_ns(CLOCK_MONOTONIC) - t_frozen;
-	fill_inventory(&inv, o, &task, t_freeze, freeze_ns, t_start);
+	fill_inventory(&inv, o, &tree.tasks[0], t_freeze, freeze_ns, t_start);
 	log_close_file();
 	/* The log is part of the version: verify finds a damaged byte anywhere. */
 	uint64_t log_size, log_sum;
@@ -233,14 +251,14 @@ int dump(const struct dump_opts *o)
 		goto fail;
 	}
 	free(inv.command);
-	if (unseize_task(&task, !o->leave_running))
-		pr_warn("pid %d: the checkpoint is whole but resuming the process failed", o->pid);
+	if (unseize_tree(&tree, !o->leave_running))
+		pr_warn("pid %d: the checkpoint is whole but resuming the processes failed", o->pid);
 	pr_info("pid %d: version %u written; frozen for %.1f ms", o->pid, v.number,
 		freeze_ns / 1e6);
 	return EXIT_OK;
 fail:
-	unmap_scratch(&task);
-	unseize_task(&task, false);
+	unmap_all_scratch(&tree);
+	unseize_tree(&tree, false);
 	log_close_file();
 	version_abort(&v);
 	return EXIT_FAILED;

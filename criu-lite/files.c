@@ -122,6 +122,23 @@ static int find_dup(struct task *task, FilesEntry *files, int fd)
 	return -1;
 }
 
+/* An open file description the parent holds too (inherited at fork, most
+ * likely): the child gets it the same way at restore, so that they share
+ * one offset.  Returns the parent's fd, -1 if none, -2 on error. */
+static int find_in_parent(struct task *task, int fd)
+{
+	if (!task->ppid || !task->parent_files)
+		return -1;
+	for (size_t i = 0; i < task->parent_files->n_fds; i++) {
+		const FdEntry *pe = task->parent_files->fds[i];
+		long r = syscall(SYS_kcmp, task->pid, task->ppid, KCMP_FILE, fd, pe->fd);
+
+		if (r == 0)
+			return pe->fd;
+	}
+	return -1;
+}
+
 int dump_files(struct task *task)
 {
 	FilesEntry *files = xmalloc(sizeof(*files));
@@ -142,7 +159,12 @@ int dump_files(struct task *task)
 			return -1;
 		}
 		int dup = find_dup(task, files, fds[i]);
+		int inherit = dup == -1 ? find_in_parent(task, fds[i]) : -1;
 		files->fds[files->n_fds++] = e;
+		if (inherit >= 0) {
+			e->has_inherit_fd = true;
+			e->inherit_fd = inherit;
+		}
 		if (dup >= 0) {
 			e->has_dup_of = true;
 			e->dup_of = dup;
@@ -167,12 +189,24 @@ int files_max_fd(const FilesEntry *files)
 
 /* Runs in the new child: the fd table holds only the restorer's helper fds,
  * all above every fd of the image. */
-int restore_files_inside(const FilesEntry *files, char *err, size_t errlen)
+int restore_files_inside(const FilesEntry *files, const int *inherited, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < files->n_fds; i++) {
 		const FdEntry *e = files->fds[i];
 		int flags = e->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
 		int fd;
+
+		if (e->has_inherit_fd && inherited && inherited[i] >= 0) {
+			/* The parent's open file, kept aside for us since the fork. */
+			if (dup2(inherited[i], e->fd) < 0 ||
+			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {
+				snprintf(err, errlen, "fd %d: cannot take the parent's fd %d: %s",
+					 e->fd, e->inherit_fd, strerror(errno));
+				return -1;
+			}
+			close(inherited[i]);
+			continue;
+		}
 
 		if (e->has_dup_of) {
 			if (dup2(e->dup_of, e->fd) < 0 ||

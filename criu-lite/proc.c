@@ -173,6 +173,7 @@ int proc_parse_stat_text(const char *text, struct proc_stat *st)
 	st->arg_end = f[45];
 	st->env_start = f[46];
 	st->env_end = f[47];
+	st->exit_code = f[48];
 	return 0;
 }
 

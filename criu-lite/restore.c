@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -42,42 +44,50 @@
 
 #define TRAMP_LEN	(16 * PAGE_SIZE)
 #define SCRATCH_OFF	PAGE_SIZE	/* code in the first page, data after */
+#define CHILD_ERR_LEN	512
+#define STOP_TIMEOUT_S	60
 
-/* What the new child needs, prepared before it exists. */
+/* What one new process needs, prepared before it exists. */
 struct plan {
 	pid_t pid;
 	const PstreeTask *pt;
-	TaskCore *core;
+	TaskCore *core;		/* NULL for a zombie */
 	MmEntry *mm;
 	FilesEntry *files;
-	int vdfd;
 	char pages_name[64];
 
-	uint64_t tramp;
 	int fd_base;		/* helper fds live at fd_base + i in the child */
 	size_t nr_helpers;	/* 0: pages, 1: exe, 2..: files of mappings */
 	char **helper_path;
 	int *helper_flags;
 	int *vma_helper;	/* per vma: helper index, or -1 */
 
-	int sync[2];
-	char *child_err;	/* shared with the child: why it gave up */
+	struct task task;	/* the restorer's handle on it once it exists */
+	bool stopped;		/* reached the stop at the end of its own setup */
 };
 
-#define CHILD_ERR_LEN 512
+/* The whole restore: every process, and what they share. */
+struct rtree {
+	struct plan *plans;	/* parents before children, plans[0] the root */
+	size_t nr;
+	int vdfd;
+	uint64_t tramp;		/* free in every image and in ckpt itself */
+	int sync[2];
+	char *child_err;	/* shared with the children: why one gave up */
+};
 
-static int load_images(struct plan *p, int vdfd, const Inventory *inv, Pstree **treep)
+static struct plan *find_plan(struct rtree *r, pid_t pid)
+{
+	for (size_t i = 0; i < r->nr; i++)
+		if (r->plans[i].pid == pid)
+			return &r->plans[i];
+	return NULL;
+}
+
+static int load_task(struct plan *p, int vdfd)
 {
 	char name[64];
-	Pstree *tree = img_read(vdfd, "pstree.img", IMG_PSTREE, &pstree__descriptor);
 
-	if (!tree)
-		return -1;
-	*treep = tree;
-	if (tree->n_tasks != 1 || tree->tasks[0]->pid != inv->root_pid)
-		return error("the process tree image does not match the inventory");
-	p->pt = tree->tasks[0];
-	p->pid = p->pt->pid;
 	snprintf(name, sizeof(name), "core-%d.img", p->pid);
 	p->core = img_read(vdfd, name, IMG_CORE, &task_core__descriptor);
 	snprintf(name, sizeof(name), "mm-%d.img", p->pid);
@@ -88,53 +98,102 @@ static int load_images(struct plan *p, int vdfd, const Inventory *inv, Pstree **
 		return -1;
 	snprintf(p->pages_name, sizeof(p->pages_name), "pages-%d.img", p->pid);
 	if (p->core->n_threads < 1 || p->core->n_threads != p->pt->n_threads || !p->core->creds ||
-	    !p->core->mm)
+	    !p->core->mm || p->core->pid != p->pid)
 		return error("image 'core-%d.img' is inconsistent with the process tree", p->pid);
 	return 0;
 }
 
-/* Machine checks: the CPU, the PIDs, the files the memory maps. */
-static int check_machine(const struct plan *p, const Inventory *inv)
+static int load_images(struct rtree *r, const Inventory *inv)
 {
-	uint64_t have = xsave_features();
+	Pstree *tree = img_read(r->vdfd, "pstree.img", IMG_PSTREE, &pstree__descriptor);
+
+	if (!tree)
+		return -1;
+	if (tree->n_tasks < 1 || tree->tasks[0]->pid != inv->root_pid || tree->tasks[0]->zombie)
+		return error("the process tree image does not match the inventory");
+	r->nr = tree->n_tasks;
+	r->plans = xzalloc(r->nr * sizeof(*r->plans));
+	for (size_t i = 0; i < r->nr; i++) {
+		struct plan *p = &r->plans[i];
+
+		p->pt = tree->tasks[i];
+		p->pid = p->pt->pid;
+		/* Parents come first: a child's parent is already planned. */
+		if (i && !find_plan(r, p->pt->ppid))
+			return error("the process tree image is inconsistent (pid %d before its "
+				     "parent %d)", p->pid, p->pt->ppid);
+		if (!p->pt->zombie && load_task(p, r->vdfd))
+			return -1;
+	}
+	return 0;
+}
+
+/* Restore must never give anyone rights: an unprivileged caller may only
+ * bring back processes that ran as itself. */
+static int check_rights(const struct plan *p)
+{
+	const CredsEntry *cr = p->core->creds;
+
+	if (geteuid() == 0)
+		return 0;
+	for (size_t i = 0; i < cr->n_uid; i++)
+		if (cr->uid[i] != getuid())
+			return error("the checkpoint ran as uid %u; only root may restore it",
+				     cr->uid[i]);
+	for (size_t i = 0; i < cr->n_gid; i++)
+		if (cr->gid[i] != getgid())
+			return error("the checkpoint ran as gid %u; only root may restore it",
+				     cr->gid[i]);
+	if (cr->cap_prm)
+		return error("the checkpoint holds capabilities; only root may restore it");
+	return 0;
+}
+
+static int check_pid_free(pid_t pid)
+{
 	char path[64];
 
-	/* Restore must never give anyone rights: an unprivileged caller may only
-	 * bring back processes that ran as itself. */
-	if (geteuid() != 0) {
-		const CredsEntry *cr = p->core->creds;
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	if (!access(path, F_OK))
+		return error("pid %d is in use; kill that process first, or restore into a "
+			     "new pid namespace", pid);
+	return 0;
+}
 
-		for (size_t i = 0; i < cr->n_uid; i++)
-			if (cr->uid[i] != getuid())
-				return error("the checkpoint ran as uid %u; only root may restore it",
-					     cr->uid[i]);
-		for (size_t i = 0; i < cr->n_gid; i++)
-			if (cr->gid[i] != getgid())
-				return error("the checkpoint ran as gid %u; only root may restore it",
-					     cr->gid[i]);
-		if (cr->cap_prm)
-			return error("the checkpoint holds capabilities; only root may restore it");
-	}
+/* Machine checks: rights, the CPU, the PIDs, the files the memory maps. */
+static int check_machine(const struct rtree *r, const Inventory *inv)
+{
+	uint64_t have = xsave_features();
+
 	if ((inv->xfeatures & have) != inv->xfeatures)
 		return error("this CPU lacks XSAVE features the checkpoint uses (has %#lx, needs %#lx)",
 			     (unsigned long)have, (unsigned long)inv->xfeatures);
-	for (size_t i = 0; i < p->pt->n_threads; i++) {
-		snprintf(path, sizeof(path), "/proc/%d", p->pt->threads[i]);
-		if (!access(path, F_OK))
-			return error("pid %d is in use; kill that process first, or restore into a "
-				     "new pid namespace", p->pt->threads[i]);
-	}
-	for (size_t i = 0; i < p->mm->n_vmas; i++) {
-		const VmaEntry *e = p->mm->vmas[i];
-		struct stat st;
+	for (size_t n = 0; n < r->nr; n++) {
+		const struct plan *p = &r->plans[n];
 
-		if (!e->path)
+		if (check_pid_free(p->pid))
+			return -1;
+		if (p->pt->zombie)
 			continue;
-		if (stat(e->path, &st))
-			return error_errno("mapped file '%s' is missing", e->path);
-		if (e->has_file_size && (uint64_t)st.st_size != e->file_size && e->kind != VMA_FILE_SHARED)
-			return error("mapped file '%s' changed since the dump (size %lu, was %lu)",
-				     e->path, (unsigned long)st.st_size, (unsigned long)e->file_size);
+		if (check_rights(p))
+			return -1;
+		for (size_t i = 0; i < p->pt->n_threads; i++)
+			if (check_pid_free(p->pt->threads[i]))
+				return -1;
+		for (size_t i = 0; i < p->mm->n_vmas; i++) {
+			const VmaEntry *e = p->mm->vmas[i];
+			struct stat st;
+
+			if (!e->path)
+				continue;
+			if (stat(e->path, &st))
+				return error_errno("mapped file '%s' is missing", e->path);
+			if (e->has_file_size && (uint64_t)st.st_size != e->file_size &&
+			    e->kind != VMA_FILE_SHARED)
+				return error("mapped file '%s' changed since the dump (size %lu, was %lu)",
+					     e->path, (unsigned long)st.st_size,
+					     (unsigned long)e->file_size);
+		}
 	}
 	return 0;
 }
@@ -154,10 +213,10 @@ static int add_helper(struct plan *p, const char *path, int flags)
 	return p->nr_helpers++;
 }
 
-static int plan_helpers(struct plan *p)
+static void plan_helpers(struct plan *p, const char *vdir)
 {
 	p->nr_helpers = 0;
-	add_helper(p, p->pages_name, O_RDONLY);
+	add_helper(p, xasprintf("%s/%s", vdir, p->pages_name), O_RDONLY);
 	add_helper(p, p->core->mm->exe, O_RDONLY);
 	p->vma_helper = xmalloc(p->mm->n_vmas * sizeof(int));
 	for (size_t i = 0; i < p->mm->n_vmas; i++) {
@@ -170,110 +229,62 @@ static int plan_helpers(struct plan *p)
 	p->fd_base = files_max_fd(p->files) + 1;
 	if (p->fd_base < (int)p->nr_helpers + 2)
 		p->fd_base = p->nr_helpers + 2;
-	if (p->fd_base <= p->vdfd)
-		p->fd_base = p->vdfd + 1;
-	return 0;
 }
 
 extern uint64_t find_free_area(void *used, size_t n, uint64_t min, uint64_t len);
 
-static int plan_trampoline(struct plan *p)
+/* One trampoline address for all: free in ckpt (whose copies they start as)
+ * and in every image. */
+static int plan_trampoline(struct rtree *r)
 {
 	struct proc_vma *own;
-	size_t n_own, nu = 0;
+	size_t n_own, nu = 0, cap;
 	struct { uint64_t start, end; } *used;
 
 	if (proc_parse_smaps(getpid(), &own, &n_own))
 		return -1;
-	used = xmalloc((n_own + p->mm->n_vmas) * sizeof(*used));
+	cap = n_own;
+	for (size_t n = 0; n < r->nr; n++)
+		if (r->plans[n].mm)
+			cap += r->plans[n].mm->n_vmas;
+	used = xmalloc(cap * sizeof(*used));
 	for (size_t i = 0; i < n_own; i++) {
 		used[nu].start = own[i].start;
 		used[nu++].end = own[i].end;
 	}
-	for (size_t i = 0; i < p->mm->n_vmas; i++) {
-		used[nu].start = p->mm->vmas[i]->start;
-		used[nu++].end = p->mm->vmas[i]->end;
-	}
 	proc_free_vmas(own, n_own);
-	p->tramp = find_free_area(used, nu, 1UL << 20, TRAMP_LEN);
+	for (size_t n = 0; n < r->nr; n++)
+		for (size_t i = 0; r->plans[n].mm && i < r->plans[n].mm->n_vmas; i++) {
+			used[nu].start = r->plans[n].mm->vmas[i]->start;
+			used[nu++].end = r->plans[n].mm->vmas[i]->end;
+		}
+	r->tramp = find_free_area(used, nu, 1UL << 20, TRAMP_LEN);
 	free(used);
-	if (!p->tramp)
+	if (!r->tramp)
 		return error("no free place for the trampoline");
 	return 0;
 }
 
-/* ---- the new child, still running our code ---- */
+/* ---- the new processes, still running our code ---- */
 
-static void __attribute__((noreturn)) child_fail(struct plan *p, const char *fmt, ...)
+static void __attribute__((noreturn)) child_fail(struct rtree *r, pid_t pid, const char *fmt, ...)
 {
+	char msg[CHILD_ERR_LEN - 32];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(p->child_err, CHILD_ERR_LEN, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!r->child_err[0])
+		snprintf(r->child_err, CHILD_ERR_LEN, "pid %d: %s", pid, msg);
 	_exit(1);
 }
 
-static void __attribute__((noreturn)) child_main(struct plan *p)
-{
-	sigset_t all;
-	char c;
-	int fds[64], *fdv = p->nr_helpers > 64 ? xmalloc(p->nr_helpers * sizeof(int)) : fds;
-	const PstreeTask *pt = p->pt;
-
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	close(p->sync[1]);
-	if (read(p->sync[0], &c, 1) != 1)
-		_exit(1);	/* the restorer gave up */
-
-	/* Only the version directory stays; helpers get the lowest numbers,
-	 * then move to fd_base + i, above every fd of the image. */
-	if (p->vdfd > 0)
-		syscall(SYS_close_range, 0, p->vdfd - 1, 0);
-	syscall(SYS_close_range, p->vdfd + 1, ~0U, 0);
-	for (size_t i = 0; i < p->nr_helpers; i++) {
-		fdv[i] = i == 0 ? openat(p->vdfd, p->helper_path[i], O_RDONLY) :
-				  open(p->helper_path[i], p->helper_flags[i]);
-		if (fdv[i] < 0)
-			child_fail(p, "cannot open '%s': %s", p->helper_path[i], strerror(errno));
-	}
-	for (size_t i = 0; i < p->nr_helpers; i++) {
-		if (dup2(fdv[i], p->fd_base + i) < 0)
-			child_fail(p, "dup2: %s", strerror(errno));
-		close(fdv[i]);
-	}
-	close(p->vdfd);
-
-	if (restore_files_inside(p->files, p->child_err, CHILD_ERR_LEN))
-		_exit(1);
-	if (pt->sid == p->pid && setsid() < 0)
-		child_fail(p, "setsid: %s", strerror(errno));
-	else if (pt->sid != p->pid && pt->pgid == p->pid && setpgid(0, 0))
-		child_fail(p, "setpgid: %s", strerror(errno));
-	if (restore_misc_inside(p->core, p->child_err, CHILD_ERR_LEN))
-		_exit(1);
-	if (restore_sigactions_inside(p->core))
-		child_fail(p, "cannot restore signal actions: %s", strerror(errno));
-
-	void *t = mmap((void *)p->tramp, TRAMP_LEN, PROT_READ | PROT_WRITE | PROT_EXEC,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (t != (void *)p->tramp)
-		child_fail(p, "cannot map the trampoline: %s", strerror(errno));
-	memcpy(t, "\x0f\x05\xcc", 3);	/* syscall; int3 */
-
-	/* The restorer takes over from this stop. */
-	syscall(SYS_kill, getpid(), SIGSTOP);
-	child_fail(p, "resumed in restorer code");
-}
-
-/* ---- the restorer ---- */
-
-static pid_t clone_with_pid(pid_t pid)
+static pid_t clone_with_pid(pid_t pid, uint64_t flags)
 {
 	pid_t tid = pid;
 	struct clone_args args = {
+		.flags = flags,
 		.exit_signal = SIGCHLD,
 		.set_tid = (uint64_t)&tid,
 		.set_tid_size = 1,
@@ -281,6 +292,151 @@ static pid_t clone_with_pid(pid_t pid)
 
 	return syscall(SYS_clone3, &args, sizeof(args));
 }
+
+/* A zombie: a child that exits as it did, and whose parent has not reaped
+ * it.  Untraced, so that only its parent hears of its death; the parent
+ * swallows the SIGCHLD, which it had had long ago. */
+static void make_zombie(struct rtree *r, const struct plan *parent, const struct plan *z)
+{
+	int status = z->pt->exit_status;
+	siginfo_t si;
+	sigset_t chld;
+	struct timespec zero = { 0, 0 };
+	pid_t pid = clone_with_pid(z->pid, CLONE_UNTRACED);
+
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		if (WIFSIGNALED(status)) {
+			signal(WTERMSIG(status), SIG_DFL);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			kill(getpid(), WTERMSIG(status));
+		}
+		_exit(WEXITSTATUS(status));
+	}
+	if (pid < 0)
+		child_fail(r, parent->pid, "cannot create zombie %d: %s", z->pid, strerror(errno));
+	if (waitid(P_PID, pid, &si, WEXITED | WNOWAIT))
+		child_fail(r, parent->pid, "waitid for zombie %d: %s", z->pid, strerror(errno));
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigtimedwait(&chld, NULL, &zero);
+}
+
+static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx);
+
+static void fork_children(struct rtree *r, const struct plan *p)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct plan *c = &r->plans[i];
+		pid_t pid;
+
+		if (c->pt->ppid != p->pid || c == p)
+			continue;
+		if (c->pt->zombie) {
+			make_zombie(r, p, c);
+			continue;
+		}
+		/* We are traced with PTRACE_O_TRACEFORK: the child is too. */
+		pid = clone_with_pid(c->pid, 0);
+		if (pid == 0)
+			child_main(r, i);
+		if (pid < 0)
+			child_fail(r, p->pid, "cannot create child %d: %s", c->pid,
+				   errno == EEXIST ? "the pid is in use" : strerror(errno));
+	}
+}
+
+/* The fds of a new process: what it shares with its parent is taken from
+ * the parent's table (put aside above everything else first), then every
+ * other fd is closed, the restorer's helpers (page image, files to map) are
+ * opened at fd_base + i, and the process's own fds are put in place. */
+static void setup_fds(struct rtree *r, const struct plan *p, const struct plan *parent)
+{
+	const FilesEntry *files = p->files;
+	int *inherited = xmalloc((files->n_fds + 1) * sizeof(int));
+	int fds[64], *fdv = p->nr_helpers > 64 ? xmalloc(p->nr_helpers * sizeof(int)) : fds;
+	int temp_base = p->fd_base + p->nr_helpers, kept = 0;
+	char err[CHILD_ERR_LEN - 64] = "";
+
+	if (parent) {
+		int top = parent->fd_base + parent->nr_helpers;
+
+		if (top > temp_base)
+			temp_base = top;
+	}
+	for (size_t i = 0; i < files->n_fds; i++) {
+		inherited[i] = -1;
+		if (!files->fds[i]->has_inherit_fd || !parent)
+			continue;
+		inherited[i] = fcntl(files->fds[i]->inherit_fd, F_DUPFD, temp_base);
+		if (inherited[i] < 0)
+			child_fail(r, p->pid, "fd %d: the parent's fd %d is not there: %s",
+				   files->fds[i]->fd, files->fds[i]->inherit_fd, strerror(errno));
+		kept++;
+	}
+	/* The kept ones are temp_base .. temp_base + kept - 1. */
+	syscall(SYS_close_range, 0, temp_base - 1, 0);
+	syscall(SYS_close_range, temp_base + kept, ~0U, 0);
+	for (size_t i = 0; i < p->nr_helpers; i++) {
+		fdv[i] = open(p->helper_path[i], p->helper_flags[i] | O_CLOEXEC);
+		if (fdv[i] < 0)
+			child_fail(r, p->pid, "cannot open '%s': %s", p->helper_path[i],
+				   strerror(errno));
+	}
+	for (size_t i = 0; i < p->nr_helpers; i++) {
+		if (dup2(fdv[i], p->fd_base + i) < 0)
+			child_fail(r, p->pid, "dup2: %s", strerror(errno));
+		close(fdv[i]);
+	}
+	if (restore_files_inside(files, inherited, err, sizeof(err)))
+		child_fail(r, p->pid, "%s", err);
+	free(inherited);
+}
+
+static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx)
+{
+	const struct plan *p = &r->plans[idx];
+	const PstreeTask *pt = p->pt;
+	char err[CHILD_ERR_LEN - 64] = "";
+	sigset_t all;
+	char c;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (idx == 0) {
+		close(r->sync[1]);
+		if (read(r->sync[0], &c, 1) != 1)
+			_exit(1);	/* the restorer gave up */
+	}
+	/* Sessions and groups before the children, who inherit them. */
+	if (pt->sid == p->pid && setsid() < 0)
+		child_fail(r, p->pid, "setsid: %s", strerror(errno));
+	if (pt->sid != p->pid && pt->pgid == p->pid && setpgid(0, 0))
+		child_fail(r, p->pid, "setpgid: %s", strerror(errno));
+	/* Our fds before the children's: they may inherit some. */
+	setup_fds(r, p, idx ? find_plan(r, pt->ppid) : NULL);
+	fork_children(r, p);
+
+	if (restore_misc_inside(p->core, err, sizeof(err)))
+		child_fail(r, p->pid, "%s", err);
+	if (restore_sigactions_inside(p->core))
+		child_fail(r, p->pid, "cannot restore signal actions: %s", strerror(errno));
+
+	void *t = mmap((void *)r->tramp, TRAMP_LEN, PROT_READ | PROT_WRITE | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (t != (void *)r->tramp)
+		child_fail(r, p->pid, "cannot map the trampoline: %s", strerror(errno));
+	memcpy(t, "\x0f\x05\xcc", 3);	/* syscall; int3 */
+
+	/* The restorer takes over from this stop. */
+	syscall(SYS_kill, getpid(), SIGSTOP);
+	child_fail(r, p->pid, "resumed in restorer code");
+}
+
+/* ---- the restorer ---- */
 
 static int create_threads(struct task *task, const struct plan *p)
 {
@@ -323,34 +479,22 @@ static int create_threads(struct task *task, const struct plan *p)
 	return 0;
 }
 
-static void kill_restored(struct task *task, pid_t pid)
+/* Everything up to the credentials, which change last. */
+static int drive_state(struct rtree *r, struct plan *p)
 {
-	if (pid <= 0)
-		return;
-	kill(pid, SIGKILL);
-	for (size_t i = 1; task && i < task->nr_threads; i++)
-		while (waitpid(task->threads[i].tid, NULL, __WALL) < 0 && errno == EINTR)
-			;
-	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
-		;
-}
-
-static int drive(struct task *task, struct plan *p)
-{
+	struct task *task = &p->task;
 	struct mm_restore mr = { .pages_fd = p->fd_base, .exe_fd = p->fd_base + 1 };
-	struct thread *leader = &task->threads[0];
-	long r;
 
 	mr.file_fds = xmalloc(p->mm->n_vmas * sizeof(int));
 	for (size_t i = 0; i < p->mm->n_vmas; i++)
 		mr.file_fds[i] = p->vma_helper[i] >= 0 ? p->fd_base + p->vma_helper[i] : -1;
-	int ret = restore_mm(task, &mr, p->tramp, TRAMP_LEN);
+	int ret = restore_mm(task, &mr, r->tramp, TRAMP_LEN);
 	free(mr.file_fds);
 	if (ret)
 		return -1;
 	pr_info("pid %d: memory restored", task->pid);
-	if (task_syscall_ok(task, leader, SYS_close_range, "close the restorer's fds", NULL,
-			    p->fd_base, ~0U, 0, 0, 0, 0))
+	if (task_syscall_ok(task, &task->threads[0], SYS_close_range, "close the restorer's fds",
+			    NULL, p->fd_base, ~0U, 0, 0, 0, 0))
 		return -1;
 	if (create_threads(task, p))
 		return -1;
@@ -363,13 +507,22 @@ static int drive(struct task *task, struct plan *p)
 	for (size_t i = 0; i < task->nr_threads; i++)
 		if (restore_creds(task, &task->threads[i]))
 			return -1;
+	return 0;
+}
+
+/* Pending signals, the trampoline gone, registers: the very end. */
+static int drive_finish(struct rtree *r, struct plan *p)
+{
+	struct task *task = &p->task;
+	long ret;
+
 	if (restore_shared_signals(task))
 		return -1;
 	for (size_t i = 0; i < task->nr_threads; i++)
 		if (restore_thread_signals(task, &task->threads[i], p->core->threads[i]))
 			return -1;
-	/* The last system call: the trampoline goes. */
-	if (task_syscall(task, leader, SYS_munmap, &r, p->tramp, TRAMP_LEN, 0, 0, 0, 0) || r)
+	if (task_syscall(task, &task->threads[0], SYS_munmap, &ret, r->tramp, TRAMP_LEN,
+			 0, 0, 0, 0) || ret)
 		return error("pid %d: cannot unmap the trampoline", task->pid);
 	for (size_t i = 0; i < task->nr_threads; i++)
 		if (restore_thread_regs(task, &task->threads[i], p->core->threads[i]))
@@ -377,23 +530,83 @@ static int drive(struct task *task, struct plan *p)
 	return 0;
 }
 
-static int wait_child_stop(struct plan *p, pid_t pid)
+/* Groups whose leader is another member (a sibling, say) can only be joined
+ * once that member exists: now. */
+static int fix_groups(struct rtree *r)
 {
-	int status;
+	for (size_t i = 0; i < r->nr; i++) {
+		struct plan *p = &r->plans[i];
+		pid_t now;
 
-	for (;;) {
-		if (waitpid(pid, &status, __WALL) < 0) {
+		if (p->pt->zombie)
+			continue;
+		now = getpgid(p->pid);
+		if (now == p->pt->pgid || !find_plan(r, p->pt->pgid))
+			continue;
+		if (task_syscall_ok(&p->task, &p->task.threads[0], SYS_setpgid, "setpgid", NULL,
+				    0, p->pt->pgid, 0, 0, 0, 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* Run the event loop of the new tree until every process has stopped itself
+ * at the end of its setup: forks and first stops of traced children go on. */
+static int wait_all_stopped(struct rtree *r)
+{
+	size_t left = 0;
+	time_t deadline = time(NULL) + STOP_TIMEOUT_S;
+
+	for (size_t i = 0; i < r->nr; i++)
+		left += !r->plans[i].pt->zombie;
+	while (left) {
+		int status, event;
+		pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
+		struct plan *p;
+
+		if (pid == 0) {
+			if (time(NULL) > deadline)
+				return error("the new processes did not get ready in %d s",
+					     STOP_TIMEOUT_S);
+			sleep_ms(1);
+			continue;
+		}
+		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
-			return error_errno("waitpid for the new process %d", pid);
+			return error_errno("waiting for the new processes");
 		}
-		if (WIFEXITED(status) || WIFSIGNALED(status))
+		p = find_plan(r, pid);
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (p && p->pt->zombie)
+				continue;
 			return error("the new process %d gave up: %s", pid,
-				     p->child_err[0] ? p->child_err : "no reason given");
-		if (WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP)
-			return 0;
-		/* Anything else (a stray signal): let it through and wait on. */
+				     r->child_err[0] ? r->child_err : "no reason given");
+		}
+		event = status >> 16;
+		if (p && !event && WSTOPSIG(status) == SIGSTOP) {
+			p->stopped = true;
+			left--;
+			continue;
+		}
+		/* fork events and first stops of the children: let them on */
 		ptrace(PTRACE_CONT, pid, 0, 0);
+	}
+	return 0;
+}
+
+static void kill_tree(struct rtree *r)
+{
+	for (size_t i = 0; i < r->nr; i++)
+		kill(r->plans[i].pid, SIGKILL);
+	/* We are a subreaper meanwhile: everything made comes back to us. */
+	for (int tries = 0; tries < 5000; tries++) {
+		pid_t got = waitpid(-1, NULL, __WALL | WNOHANG);
+
+		if (got < 0 && errno == ECHILD)
+			break;
+		if (got <= 0)
+			sleep_ms(1);
 	}
 }
 
@@ -452,107 +665,157 @@ static int wait_exit(pid_t pid)
 	return 128 + WTERMSIG(status);
 }
 
+static int start_tree(struct rtree *r)
+{
+	pid_t pid = clone_with_pid(r->plans[0].pid, 0);
+
+	if (pid == 0)
+		child_main(r, 0);
+	close(r->sync[0]);
+	if (pid < 0) {
+		if (errno == EEXIST)
+			error("pid %d is in use; kill that process first, or restore into a new "
+			      "pid namespace", r->plans[0].pid);
+		else if (errno == EPERM)
+			error("cannot create a process with pid %d: ckpt restore needs root "
+			      "(CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE)", r->plans[0].pid);
+		else
+			error_errno("cannot create a process with pid %d", r->plans[0].pid);
+		return -1;
+	}
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD))
+		return error_errno("cannot trace the new process %d", pid);
+	if (write(r->sync[1], "g", 1) != 1)
+		return error_errno("cannot start the new process");
+	close(r->sync[1]);
+	return wait_all_stopped(r);
+}
+
+static int drive_tree(struct rtree *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		struct plan *p = &r->plans[i];
+		struct task *task = &p->task;
+
+		if (p->pt->zombie)
+			continue;
+		task->pid = p->pid;
+		task->core = p->core;
+		task->mm = p->mm;
+		task->files = p->files;
+		task->syscall_ip = r->tramp;
+		task->scratch = r->tramp + SCRATCH_OFF;
+		task->threads = xzalloc(p->core->n_threads * sizeof(*task->threads));
+		task->nr_threads = 1;
+		task->threads[0].tid = p->pid;
+		task->threads[0].seized = true;
+	}
+	if (fix_groups(r))
+		return -1;
+	for (size_t i = 0; i < r->nr; i++)
+		if (!r->plans[i].pt->zombie && drive_state(r, &r->plans[i]))
+			return -1;
+	return 0;
+}
+
+static int finish_tree(struct rtree *r)
+{
+	for (size_t i = 0; i < r->nr; i++)
+		if (!r->plans[i].pt->zombie && drive_finish(r, &r->plans[i]))
+			return -1;
+	return 0;
+}
+
+/* Let every thread of every process go: the tree runs. */
+static int release_tree(struct rtree *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		struct task *task = &r->plans[i].task;
+
+		for (size_t t = 0; !r->plans[i].pt->zombie && t < task->nr_threads; t++)
+			if (infect_detach(task->threads[t].tid))
+				return error("pid %d: %s", task->pid, infect_why());
+	}
+	return 0;
+}
+
 int restore(const struct restore_opts *o)
 {
-	struct plan p = { 0 };
-	struct task task = { 0 };
-	Inventory *inv = NULL;
-	Pstree *tree = NULL;
-	unsigned number;
-	int store_fd, vdfd;
-	pid_t pid = -1;
+	struct rtree r = { .sync = { -1, -1 } };
 	struct page_check check = { 0 };
+	Inventory *inv = NULL;
+	unsigned number;
+	int store_fd;
 
 	store_fd = store_open(o->dir, false);
 	if (store_fd < 0)
 		return EXIT_STORE;
-	vdfd = version_open(store_fd, o->version, false, &inv, &number);
-	if (vdfd < 0 || version_verify_part(vdfd, inv, VERIFY_META))
+	r.vdfd = version_open(store_fd, o->version, false, &inv, &number);
+	if (r.vdfd < 0 || version_verify_part(r.vdfd, inv, VERIFY_META))
 		return EXIT_STORE;
-	p.vdfd = vdfd;
-	/* The page data is checked meanwhile; the process runs only if it is good. */
-	check.vdfd = vdfd;
+	/* The page data is checked meanwhile; the tree runs only if it is good. */
+	check.vdfd = r.vdfd;
 	check.inv = inv;
 	if (pthread_create(&check.thread, NULL, check_pages, &check))
 		return error_errno("cannot start the page check"), EXIT_FAILED;
 	check.started = true;
-	if (load_images(&p, vdfd, inv, &tree))
+	if (load_images(&r, inv))
 		return join_check(&check), EXIT_STORE;
-	if (check_machine(&p, inv) || plan_helpers(&p) || plan_trampoline(&p))
+	if (check_machine(&r, inv) || plan_trampoline(&r))
 		return join_check(&check), EXIT_FAILED;
-	pr_info("restoring pid %d from version %u of '%s'", p.pid, number, o->dir);
+	char vdir[PATH_MAX], link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", r.vdfd);
+	ssize_t n = readlink(link, vdir, sizeof(vdir) - 1);
+	if (n <= 0)
+		return error_errno("cannot find the version directory"), EXIT_FAILED;
+	vdir[n] = 0;
+	for (size_t i = 0; i < r.nr; i++)
+		if (!r.plans[i].pt->zombie)
+			plan_helpers(&r.plans[i], vdir);
+	pr_info("restoring %zu processes (root pid %d) from version %u of '%s'", r.nr,
+		r.plans[0].pid, number, o->dir);
 
-	p.child_err = mmap(NULL, CHILD_ERR_LEN, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	r.child_err = mmap(NULL, CHILD_ERR_LEN, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 			   -1, 0);
-	if (p.child_err == MAP_FAILED || pipe2(p.sync, O_CLOEXEC))
+	if (r.child_err == MAP_FAILED || pipe2(r.sync, O_CLOEXEC))
 		return error_errno("cannot prepare the restore"), EXIT_FAILED;
-	p.child_err[0] = 0;
+	r.child_err[0] = 0;
+	/* Room for the helper fds above every fd of the images; each process
+	 * gets its own limits back later. */
+	struct rlimit nofile;
+	if (!getrlimit(RLIMIT_NOFILE, &nofile) && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+	/* Whatever we make and orphan on the way comes back to us to reap. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-	pid = clone_with_pid(p.pid);
-	if (pid == 0)
-		child_main(&p);
-	close(p.sync[0]);
-	if (pid < 0) {
-		if (errno == EEXIST)
-			error("pid %d is in use; kill that process first, or restore into a new "
-			      "pid namespace", p.pid);
-		else if (errno == EPERM)
-			error("cannot create a process with pid %d: ckpt restore needs root "
-			      "(CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE)", p.pid);
-		else
-			error_errno("cannot create a process with pid %d", p.pid);
-		return EXIT_FAILED;
-	}
-	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL |
-		   PTRACE_O_TRACESYSGOOD)) {
-		error_errno("cannot trace the new process %d", pid);
+	if (start_tree(&r) || drive_tree(&r))
 		goto fail;
-	}
-	if (write(p.sync[1], "g", 1) != 1) {
-		error_errno("cannot start the new process");
-		goto fail;
-	}
-	close(p.sync[1]);
-	if (wait_child_stop(&p, pid))
-		goto fail;
-
-	task.pid = pid;
-	task.core = p.core;
-	task.mm = p.mm;
-	task.files = p.files;
-	task.syscall_ip = p.tramp;
-	task.scratch = p.tramp + SCRATCH_OFF;
-	task.threads = xzalloc(p.core->n_threads * sizeof(*task.threads));
-	task.nr_threads = 1;
-	task.threads[0].tid = pid;
-	task.threads[0].seized = true;
-	if (drive(&task, &p)) {
-		/* A damaged page image explains a failure best. */
-		if (join_check(&check)) {
-			clear_error();
-			error("%s", check.err);
-			goto fail_store;
-		}
-		goto fail;
-	}
 	if (join_check(&check)) {
+		clear_error();
 		error("%s", check.err);
 		goto fail_store;
 	}
-	for (size_t i = 0; i < task.nr_threads; i++)
-		if (infect_detach(task.threads[i].tid)) {
-			error("pid %d: %s", pid, infect_why());
-			goto fail;
-		}
-	pr_info("pid %d restored from version %u", pid, number);
+	if (finish_tree(&r) || release_tree(&r))
+		goto fail;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	pr_info("pid %d restored from version %u", r.plans[0].pid, number);
 	if (o->detach)
 		return EXIT_OK;
-	return wait_exit(pid);
+	return wait_exit(r.plans[0].pid);
 fail:
-	join_check(&check);
-	kill_restored(&task, pid);
+	/* A damaged page image explains a failure best. */
+	if (join_check(&check)) {
+		clear_error();
+		error("%s", check.err);
+		kill_tree(&r);
+		return EXIT_STORE;
+	}
+	kill_tree(&r);
 	return EXIT_FAILED;
 fail_store:
-	kill_restored(&task, pid);
+	kill_tree(&r);
 	return EXIT_STORE;
 }

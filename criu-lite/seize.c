@@ -64,8 +64,20 @@ static struct thread *find_thread(struct task *task, pid_t tid)
 
 int seize_task(struct task *task, pid_t pid)
 {
+	struct proc_stat st;
+
 	memset(task, 0, sizeof(*task));
 	task->pid = pid;
+	if (proc_parse_stat(pid, 0, &st))
+		return -1;
+	task->ppid = st.ppid;
+	task->pgid = st.pgrp;
+	task->sid = st.sid;
+	if (st.state == 'Z') {
+		task->zombie = true;
+		task->exit_status = st.exit_code;
+		return 0;
+	}
 
 	/* Threads can be born while we seize: rescan until the set is stable. */
 	for (int round = 0;; round++) {
@@ -175,5 +187,71 @@ int unseize_task(struct task *task, bool kill)
 			ret = error("pid %d: %s", task->pid, infect_why());
 		t->seized = false;
 	}
+	return ret;
+}
+
+static bool in_tree(const struct tree *tree, pid_t pid)
+{
+	for (size_t i = 0; i < tree->nr; i++)
+		if (tree->tasks[i].pid == pid)
+			return true;
+	return false;
+}
+
+int seize_tree(struct tree *tree, pid_t root)
+{
+	tree->tasks = xzalloc(sizeof(*tree->tasks));
+	tree->nr = 1;
+	if (seize_task(&tree->tasks[0], root))
+		return -1;
+	tree->tasks[0].ppid = 0;
+	/* Children can be born until their parent is frozen: scan again until
+	 * a whole round finds nobody new.  Parents stay before children. */
+	for (bool added = true; added; ) {
+		added = false;
+		for (size_t i = 0; i < tree->nr; i++) {
+			pid_t *kids;
+			size_t n;
+
+			if (tree->tasks[i].zombie)
+				continue;
+			if (proc_list_children(tree->tasks[i].pid, &kids, &n))
+				return -1;
+			for (size_t k = 0; k < n; k++) {
+				struct task *t;
+
+				if (in_tree(tree, kids[k]))
+					continue;
+				tree->tasks = xrealloc(tree->tasks, (tree->nr + 1) * sizeof(*t));
+				t = &tree->tasks[tree->nr];
+				if (seize_task(t, kids[k])) {
+					if (errno == ESRCH)
+						continue;	/* gone meanwhile */
+					free(kids);
+					tree->nr++;	/* what it seized must be let go */
+					return -1;
+				}
+				tree->nr++;
+				added = true;
+			}
+			free(kids);
+		}
+	}
+	return 0;
+}
+
+int unseize_tree(struct tree *tree, bool kill_it)
+{
+	int ret = 0;
+
+	if (kill_it) {
+		/* All at once, then reap what we traced. */
+		for (size_t i = 0; i < tree->nr; i++)
+			if (!tree->tasks[i].zombie)
+				kill(tree->tasks[i].pid, SIGKILL);
+	}
+	for (size_t i = 0; i < tree->nr; i++)
+		if (!tree->tasks[i].zombie && unseize_task(&tree->tasks[i], kill_it))
+			ret = -1;
 	return ret;
 }

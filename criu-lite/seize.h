@@ -13,6 +13,10 @@
  * ckpt itself or an ancestor, a traced process. */
 int check_dumpable(pid_t pid);
 int seize_task(struct task *task, pid_t pid);
+/* Freeze pid and all its descendants (rescanning until no new process
+ * appears); zombies are recorded, not seized. */
+int seize_tree(struct tree *tree, pid_t root);
+int unseize_tree(struct tree *tree, bool kill);
 /* Put back the registers and signal mask of every thread that ran our
  * system calls.  Done as soon as they are no longer needed: if ckpt dies
  * later, the kernel lets the threads go on from exactly where they were. */

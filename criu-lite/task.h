@@ -25,6 +25,9 @@ struct thread {
 
 struct task {
 	pid_t pid;
+	pid_t ppid, pgid, sid;		/* ppid 0 for the root of a tree */
+	bool zombie;			/* exited; nothing but exit_status to save */
+	int exit_status;
 	struct thread *threads;		/* leader first */
 	size_t nr_threads;
 	uint64_t syscall_ip;		/* a `syscall` instruction in the task */
@@ -34,6 +37,13 @@ struct task {
 	TaskCore *core;
 	MmEntry *mm;
 	FilesEntry *files;
+	const FilesEntry *parent_files;	/* dump: the parent's, to find shared files */
+};
+
+/* A process tree, parents before children; tasks[0] is the root. */
+struct tree {
+	struct task *tasks;
+	size_t nr;
 };
 
 /* Run a system call in thread t of task (which must be seized); the
