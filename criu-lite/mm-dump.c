@@ -90,6 +90,11 @@ int dump_mm_areas(struct task *task)
 		e->pgoff = kind == VMA_FILE_PRIVATE || kind == VMA_FILE_SHARED ? v->pgoff : 0;
 		e->kind = kind;
 		e->madv = v->vmflags;
+		if (kind == VMA_ANON_SHARED) {
+			/* Its shmem inode tells whether another process shares it. */
+			e->has_file_ino = true;
+			e->file_ino = v->ino;
+		}
 		if (kind == VMA_FILE_PRIVATE || kind == VMA_FILE_SHARED) {
 			struct stat st;
 
