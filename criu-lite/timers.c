@@ -109,12 +109,16 @@ int restore_timers(struct task *task)
 
 	for (size_t w = 0; w < core->n_itimers && w < 3; w++) {
 		const ItimerEntry *e = core->itimers[w];
+		/* An expired periodic ITIMER_REAL reads 0 until its SIGALRM is taken
+		 * (which re-arms it): it is armed, and due now.  Its signal, if
+		 * pending, is restored too, and one more SIGALRM merges with it. */
+		uint64_t value = e->value_us ? e->value_us : e->interval_us ? 1 : 0;
 		struct itimerval iv = {
 			{ e->interval_us / 1000000, e->interval_us % 1000000 },
-			{ e->value_us / 1000000, e->value_us % 1000000 },
+			{ value / 1000000, value % 1000000 },
 		};
 
-		if (!e->value_us)
+		if (!value)
 			continue;
 		if (infect_write(task->pid, task->scratch, &iv, sizeof(iv)) ||
 		    CALL("setitimer", SYS_setitimer, w, task->scratch, 0, 0, 0, 0))
