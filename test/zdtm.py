@@ -1,0 +1,891 @@
+#!/usr/bin/python3
+"""zdtm.py: the ckpt checkpoint/restore test runner.
+
+    test/zdtm.py --ckpt criu-lite/ckpt [--mode MODE ...] [-k] [TEST ...]
+
+Each test (test/zdtm/static/NAME, test/zdtm/real/NAME.py) sets up some state,
+appends "READY" to its --out file, waits for SIGTERM, checks its state and
+appends "PASS" or "FAIL: reason".  Modes:
+
+  plain  no checkpoint: start, ready, SIGTERM, verdict (the test itself works)
+  dump   dump (which kills it), restore --detach, SIGTERM, verdict
+  leave  dump --leave-running, kill the original, restore --detach, SIGTERM
+  twice  dump, restore, dump the restored process, restore again, SIGTERM
+  fg     dump, restore without --detach: ckpt's exit status is the verdict
+
+The group "badinput" checks the one-line errors for a missing, traced or busy
+PID, corrupt and truncated images, a dump killed half way and a full disk.
+
+A test may have a sidecar NAME.desc (JSON): "modes" (those it supports),
+"fg" (also run in fg by default), "args", "env", "refuse" (the dump must
+refuse: {"words": [...], "fds": [...]}), "requires" ({"python_import": [...]}),
+"compare" (a file that must equal the one of the plain run), timeouts.
+
+Only the standard library is used.  No pipe is ever given to a test or to
+ckpt (the engine refuses pipes): their output goes to files in the scratch
+directory, which is kept for every failure.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+STATIC = os.path.join(HERE, 'zdtm', 'static')
+REAL = os.path.join(HERE, 'zdtm', 'real')
+ALL_MODES = ['plain', 'dump', 'leave', 'twice', 'fg']
+DEFAULT_MODES = ['plain', 'dump', 'leave', 'twice']   # fg where the .desc says so
+PYTHON = '/usr/bin/python3'     # Debian's: it has python3-torch (pyenv's does not)
+
+READY_TIMEOUT = 30
+CKPT_TIMEOUT = 60
+VERDICT_TIMEOUT = 30
+PR_SET_CHILD_SUBREAPER = 36
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+class Fail(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- processes
+
+class Reaper:
+    """Reaps every child, ours or adopted, and remembers exit statuses.
+
+    The runner is a child subreaper: a restored --detach process becomes our
+    child when ckpt exits, and PID 1 here reaps nothing, so we must.
+    """
+
+    def __init__(self):
+        self.status = {}
+
+    def reap(self):
+        while True:
+            try:
+                pid, st = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            self.status[pid] = st
+
+    def forget(self, pid):
+        """Drop an old status before the same PID is used again (restore)."""
+        self.reap()
+        self.status.pop(pid, None)
+
+    def wait(self, pid, timeout):
+        """Exit status of our child pid, or None after timeout seconds."""
+        end = time.monotonic() + timeout
+        while True:
+            self.reap()
+            if pid in self.status:
+                return self.status.pop(pid)
+            if time.monotonic() >= end:
+                return None
+            time.sleep(0.01)
+
+
+REAPER = Reaper()
+
+
+def describe(st):
+    if st is None:
+        return 'exit status unknown (not our child)'
+    if os.WIFSIGNALED(st):
+        return 'killed by signal %d' % os.WTERMSIG(st)
+    return 'exit status %d' % os.WEXITSTATUS(st)
+
+
+def proc_state(pid):
+    """One-letter state from /proc/PID/stat, None when there is no such process."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            s = f.read()
+    except OSError:
+        return None
+    return s[s.rindex(')') + 2]
+
+
+def proc_status(pid, key):
+    try:
+        with open('/proc/%d/status' % pid) as f:
+            for line in f:
+                if line.startswith(key + ':'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def alive(pid):
+    st = proc_state(pid)
+    return st is not None and st not in 'ZX'
+
+
+def running(pid):
+    """Alive, not stopped and traced by nobody (what a kept-running target must be)."""
+    return proc_state(pid) in ('R', 'S', 'D') and proc_status(pid, 'TracerPid') == '0'
+
+
+def how(pid):
+    """State and tracer of pid for a message, or how it ended if we reaped it."""
+    REAPER.reap()
+    if pid in REAPER.status:
+        return 'it ended: %s' % describe(REAPER.status[pid])
+    return 'state %s, tracer %s' % (proc_state(pid), proc_status(pid, 'TracerPid'))
+
+
+def wait_until(cond, timeout, step=0.02):
+    end = time.monotonic() + timeout
+    while True:
+        if cond():
+            return True
+        if time.monotonic() >= end:
+            return False
+        time.sleep(step)
+
+
+def spawn(argv, cwd, stdout, stderr=None, env=None, session=False):
+    """fork+exec with stdin /dev/null and output to regular files.
+
+    stdout and stderr are two separate opens of the file (both O_APPEND), not
+    one dup'ed description: then a restore that cannot share a file
+    description between fds still gives the test working stdout/stderr.
+    """
+    stderr = stderr or stdout
+    env = dict(os.environ if env is None else env)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            # Python ignores SIGPIPE and SIGXFSZ; an exec keeps that: undo it.
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ):
+                signal.signal(sig, signal.SIG_DFL)
+            if session:
+                os.setsid()
+            os.chdir(cwd)
+            fds = [os.open('/dev/null', os.O_RDONLY),
+                   os.open(stdout, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+                   os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)]
+            for i, fd in enumerate(fds):
+                os.dup2(fd, i)
+            os.closerange(3, 1 << 16)
+            os.execve(argv[0], argv, env)
+        except BaseException as e:    # noqa: B902 - anything: report and leave
+            try:
+                os.write(2, ('exec %s: %s\n' % (argv[0], e)).encode())
+            finally:
+                os._exit(127)
+    return pid
+
+
+def read(path, errors='replace'):
+    try:
+        with open(path, errors=errors) as f:
+            return f.read()
+    except OSError:
+        return ''
+
+
+def versions(store):
+    try:
+        return sorted(int(n) for n in os.listdir(store)
+                      if n.isdigit() and os.path.isdir(os.path.join(store, n)))
+    except OSError:
+        return []
+
+
+def latest(store):
+    """The version directory DIR/latest points at, or None."""
+    link = os.path.join(store, 'latest')
+    if not os.path.islink(link):
+        return None
+    return os.path.realpath(link)
+
+
+def err_lines(text):
+    return [l for l in text.splitlines() if l.strip()]
+
+
+def one_line_error(what, rc, err, must=()):
+    """The contract for a refused command: non-zero exit, one line naming `must`."""
+    if rc is None:
+        raise Fail('%s did not finish in %d s' % (what, CKPT_TIMEOUT))
+    if rc == 0:
+        raise Fail('%s succeeded but should have failed' % what)
+    if rc < 0:
+        raise Fail('%s crashed (signal %d): %s' % (what, -rc, err.strip()[:200]))
+    lines = err_lines(err)
+    if len(lines) != 1:
+        raise Fail('%s: expected one line on stderr, got %d: %r' % (what, len(lines), err[:300]))
+    for m in must:
+        if isinstance(m, int):
+            if not re.search(r'(?<!\d)%d(?!\d)' % m, lines[0]):
+                raise Fail('%s: error does not name %d: %r' % (what, m, lines[0]))
+        elif m.lower() not in lines[0].lower():
+            raise Fail('%s: error does not mention %r: %r' % (what, m, lines[0]))
+    return lines[0]
+
+
+# ---------------------------------------------------------------- tests
+
+def load_tests():
+    """name -> description, from the built static tests and the real programs."""
+    tests = {}
+    for d, ext in ((STATIC, '.c'), (REAL, '.py')):
+        for f in sorted(os.listdir(d)):
+            if not f.endswith(ext):
+                continue
+            name = f[:-len(ext)]
+            desc = {}
+            dpath = os.path.join(d, name + '.desc')
+            if os.path.exists(dpath):
+                with open(dpath) as fd:
+                    desc = json.load(fd)
+            if ext == '.c':
+                desc['argv0'] = [os.path.join(d, name)]
+            else:
+                desc['argv0'] = [desc.get('interp', PYTHON), os.path.join(d, f)]
+            desc.setdefault('modes', list(ALL_MODES))
+            tests[name] = desc
+    return tests
+
+
+BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'nostore',
+            'dump-killed', 'disk-full']
+
+
+class Run:
+    """One test in one mode, in its own scratch directory."""
+
+    def __init__(self, runner, name, mode, desc, tag=None):
+        self.r = runner
+        self.name, self.mode, self.desc = name, mode, desc
+        base = os.path.join(runner.root, (name + '.' + (tag or mode)).replace('/', '-'))
+        self.dir, n = base, 1
+        while os.path.exists(self.dir):       # the same test named twice
+            n += 1
+            self.dir = '%s.%d' % (base, n)
+        os.makedirs(self.dir)
+        self.out = os.path.join(self.dir, 'out')
+        self.store = os.path.join(self.dir, 'store')
+        self.logpath = os.path.join(self.dir, 'zdtm.log')
+        self.logf = open(self.logpath, 'a')
+        self.pid = None
+        self.ckpt_pids = []
+        self.ncmd = 0
+
+    def log(self, msg):
+        self.logf.write('[%.3f] %s\n' % (time.monotonic(), msg))
+        self.logf.flush()
+
+    # ---- starting and talking to the test
+
+    def start(self, desc=None, out=None):
+        desc = desc or self.desc
+        out = out or self.out
+        argv = desc['argv0'] + ['--out', out] + [str(a) for a in desc.get('args', [])]
+        env = dict(os.environ)
+        env.update(desc.get('env', {}))
+        if not os.access(argv[0], os.X_OK):
+            raise Fail('%s is not built (make -C test)' % argv[0])
+        self.log('start: %s' % ' '.join(argv))
+        pid = spawn(argv, self.dir, os.path.join(self.dir, 'test.log'), env=env, session=True)
+        self.pid = pid          # known at once, so that cleanup kills it even if it never gets ready
+        self.log('pid %d' % pid)
+        self.wait_ready(pid, out, desc.get('ready_timeout', READY_TIMEOUT))
+        return pid
+
+    def wait_ready(self, pid, out, timeout):
+        end = time.monotonic() + timeout
+        while True:
+            lines = read(out).splitlines()
+            if 'READY' in lines:
+                return
+            REAPER.reap()
+            if pid in REAPER.status:
+                st = REAPER.status.pop(pid)
+                v = verdict_line(out)
+                if v and v.startswith('SKIP'):
+                    raise Skip(v[6:])
+                raise Fail('exited before ready (%s): %s' % (describe(st), v or 'no verdict'))
+            if time.monotonic() >= end:
+                raise Fail('not ready after %d s' % timeout)
+            time.sleep(0.02)
+
+    def finish(self, pid=None, out=None):
+        """SIGTERM, wait for the end, turn the verdict into PASS or an exception."""
+        pid = pid or self.pid
+        out = out or self.out
+        os.kill(pid, signal.SIGTERM)
+        timeout = self.desc.get('verdict_timeout', VERDICT_TIMEOUT)
+        end = time.monotonic() + timeout
+        st = None
+        while True:
+            REAPER.reap()
+            if pid in REAPER.status:
+                st = REAPER.status.pop(pid)
+                break
+            if proc_state(pid) in (None, 'Z'):    # gone, or a zombie of someone else
+                break
+            if time.monotonic() >= end:
+                raise Fail('no verdict %d s after SIGTERM (state %s)' % (timeout, proc_state(pid)))
+            time.sleep(0.01)
+        self.log('ended: %s' % describe(st))
+        self.judge(read_exit(st), describe(st), out)
+
+    def judge(self, code, how, out):
+        v = verdict_line(out)
+        if v is None:
+            raise Fail('no verdict, %s' % how)
+        if v.startswith('SKIP'):
+            raise Skip(v[6:])
+        if v.startswith('FAIL'):
+            raise Fail(v[6:] or v)
+        if code not in (0, None):
+            raise Fail('wrote PASS but %s' % how)
+
+    # ---- ckpt
+
+    def ckpt(self, *args, timeout=CKPT_TIMEOUT, wait=True):
+        if not self.r.ckpt:
+            raise Fail('ckpt binary not found (--ckpt)')
+        self.ncmd += 1
+        base = os.path.join(self.dir, 'ckpt-%d-%s' % (self.ncmd, args[0]))
+        argv = [self.r.ckpt] + list(args)
+        self.log('run: %s' % ' '.join(argv))
+        t0 = time.monotonic()
+        pid = spawn(argv, self.dir, base + '.out', base + '.err')
+        self.ckpt_pids.append(pid)
+        if not wait:
+            return pid, base + '.err'
+        st = REAPER.wait(pid, timeout)
+        if st is None:
+            self.log('timed out, killing %d' % pid)
+            os.kill(pid, signal.SIGKILL)
+            REAPER.wait(pid, 10)
+        self.ckpt_pids.remove(pid)
+        err = read(base + '.err')
+        rc = None if st is None else os.waitstatus_to_exitcode(st)
+        self.log('exit %s in %.2f s, stderr: %r' % (rc, time.monotonic() - t0, err[:500]))
+        return rc, err
+
+    def dump(self, pid=None, leave=False, store=None):
+        pid = pid or self.pid
+        store = store or self.store
+        before = versions(store)
+        rc, err = self.ckpt('dump', '-p', str(pid), '-D', store,
+                            *(['--leave-running'] if leave else []))
+        if rc is None:
+            raise Fail('dump did not finish in %d s' % CKPT_TIMEOUT)
+        if rc != 0:
+            raise Fail('dump failed (exit %d): %s' % (rc, (err_lines(err) or ['no message'])[0]))
+        after = versions(store)
+        if len(after) != len(before) + 1:
+            raise Fail('dump gave exit 0 but the store has versions %s, had %s' % (after, before))
+        if latest(store) != os.path.join(os.path.realpath(store), str(after[-1])):
+            raise Fail('%s/latest does not point to the newest version %d' % (store, after[-1]))
+        if leave:
+            if not wait_until(lambda: running(pid), 5):
+                raise Fail('not running after dump --leave-running (%s)' % how(pid))
+        else:
+            st = REAPER.wait(pid, 10)
+            if st is None:
+                raise Fail('process %d still there 10 s after a dump without --leave-running' % pid)
+            self.log('dumped process ended: %s' % describe(st))
+
+    def kill_original(self, pid=None):
+        pid = pid or self.pid
+        os.kill(pid, signal.SIGKILL)
+        if REAPER.wait(pid, 10) is None:
+            raise Fail('original %d did not die from SIGKILL' % pid)
+
+    def restore(self, pid=None, store=None):
+        pid = pid or self.pid
+        store = store or self.store
+        REAPER.forget(pid)
+        if proc_state(pid) is not None:
+            raise Fail('pid %d still in use before restore (state %s)' % (pid, proc_state(pid)))
+        rc, err = self.ckpt('restore', '-D', store, '--detach')
+        if rc != 0:
+            raise Fail('restore failed (exit %s): %s' % (rc, (err_lines(err) or ['no message'])[0]))
+        REAPER.reap()
+        if pid in REAPER.status:
+            raise Fail('restored process died at once: %s; %s'
+                       % (describe(REAPER.status.pop(pid)), verdict_line(self.out) or 'no verdict'))
+        if not alive(pid):
+            raise Fail('restore gave exit 0 but there is no process %d' % pid)
+
+    def restore_fg(self):
+        """Restore without --detach: ckpt stays the parent and exits with the test's status."""
+        pid = self.pid
+        REAPER.forget(pid)
+        rpid, errpath = self.ckpt('restore', '-D', self.store, wait=False)
+        exe = os.path.realpath(self.desc['argv0'][0])
+
+        # ckpt says nothing when the process runs: wait until it looks restored
+        # (its binary, its SIGTERM handler, nobody tracing it) before signalling.
+        def restored():
+            try:
+                if os.path.realpath('/proc/%d/exe' % pid) != exe:
+                    return False
+            except OSError:
+                return False
+            cgt = proc_status(pid, 'SigCgt')
+            return (running(pid) and cgt is not None and
+                    int(cgt, 16) & (1 << (signal.SIGTERM - 1)) != 0)
+
+        end = time.monotonic() + CKPT_TIMEOUT
+        stable = 0
+        while stable < 3:
+            REAPER.reap()
+            if rpid in REAPER.status:
+                self.ckpt_pids.remove(rpid)
+                st = REAPER.status.pop(rpid)
+                raise Fail('restore ended before SIGTERM (%s): %s'
+                           % (describe(st), read(errpath).strip()[:300]))
+            if time.monotonic() >= end:
+                raise Fail('restored process not running %d s after restore' % CKPT_TIMEOUT)
+            stable = stable + 1 if restored() else 0
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGTERM)
+        st = REAPER.wait(rpid, self.desc.get('verdict_timeout', VERDICT_TIMEOUT))
+        if st is None:
+            raise Fail('ckpt restore did not exit after SIGTERM to %d' % pid)
+        self.ckpt_pids.remove(rpid)
+        code = os.waitstatus_to_exitcode(st)
+        self.log('ckpt restore: %s, stderr %r' % (describe(st), read(errpath)[:300]))
+        if code < 0:
+            raise Fail('ckpt restore itself was killed by signal %d' % -code)
+        v = verdict_line(self.out) or ''
+        # The test writes PASS and exits 0, or FAIL and exits 1: ckpt must pass that on.
+        if v == 'PASS' and code != 0:
+            raise Fail('test wrote PASS but ckpt restore exited %d' % code)
+        if v.startswith('FAIL') and code == 0:
+            raise Fail('test wrote %s but ckpt restore exited 0' % v)
+        self.judge(code, 'ckpt restore exit status %d' % code, self.out)
+
+    # ---- the modes
+
+    def run(self):
+        d, m = self.desc, self.mode
+        self.pid = self.start()
+        if m == 'plain':
+            self.finish()
+        elif 'refuse' in d:
+            self.refused(leave=(m == 'leave'))
+            self.finish()
+        elif m == 'dump':
+            self.dump()
+            self.restore()
+            self.finish()
+        elif m == 'leave':
+            self.dump(leave=True)
+            self.kill_original()
+            self.restore()
+            self.finish()
+        elif m == 'twice':
+            self.dump()
+            self.restore()
+            self.dump()
+            self.restore()
+            self.finish()
+        elif m == 'fg':
+            self.dump()
+            self.restore_fg()
+        if 'compare' in d and m != 'plain':
+            self.compare(d['compare'])
+
+    def refused(self, leave):
+        """The dump must refuse, name the pid (and fds), and leave the target running."""
+        ref = self.desc['refuse']
+        before = versions(self.store)
+        rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', self.store,
+                            *(['--leave-running'] if leave else []))
+        one_line_error('dump', rc, err, [self.pid] + ref.get('fds', []) + ref.get('words', []))
+        if versions(self.store) != before:
+            raise Fail('refused dump left a new version in the store')
+        if not wait_until(lambda: running(self.pid), 5):
+            raise Fail('target not running after the refused dump (%s)' % how(self.pid))
+
+    def compare(self, fname):
+        ref = self.r.reference(self.name)
+        got = open(os.path.join(self.dir, fname), 'rb').read()
+        if got != ref:
+            n = next((i for i in range(min(len(got), len(ref))) if got[i] != ref[i]),
+                     min(len(got), len(ref)))
+            raise Fail('%s differs from the uninterrupted run at byte %d (%d vs %d bytes)'
+                       % (fname, n, len(got), len(ref)))
+
+    # ---- bad input (name "badinput/CASE")
+
+    def badinput(self, case):
+        simple = self.r.tests['simple00']
+        if case == 'nopid':
+            pid = free_pid()
+            rc, err = self.ckpt('dump', '-p', str(pid), '-D', self.store)
+            self.log(one_line_error('dump of a missing pid', rc, err, [pid]))
+            if versions(self.store):
+                raise Fail('dump of a missing pid left a version in the store')
+
+        elif case == 'traced':
+            self.pid = self.start(simple)
+            helper = spawn([sys.executable, '-c', PTRACE_HELPER, str(self.pid)], self.dir,
+                           os.path.join(self.dir, 'helper.log'))
+            self.ckpt_pids.append(helper)       # ours: killed in cleanup if still there
+            if not wait_until(lambda: proc_status(self.pid, 'TracerPid') == str(helper), 10):
+                raise Fail('ptrace helper did not attach: %s' % read(os.path.join(self.dir, 'helper.log')))
+            rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', self.store)
+            self.log(one_line_error('dump of a traced pid', rc, err, [self.pid]))
+            if proc_status(self.pid, 'TracerPid') != str(helper) or not alive(self.pid):
+                raise Fail('target changed by the failed dump (%s)' % how(self.pid))
+            os.kill(helper, signal.SIGKILL)
+            REAPER.wait(helper, 10)
+            self.ckpt_pids.remove(helper)
+            if not wait_until(lambda: running(self.pid), 5):
+                raise Fail('target not running after the helper went away (%s)' % how(self.pid))
+            self.finish()
+
+        elif case == 'busy-pid':
+            self.pid = self.start(simple)
+            self.dump(leave=True)
+            rc, err = self.ckpt('restore', '-D', self.store, '--detach')
+            self.log(one_line_error('restore over a running pid', rc, err, [self.pid]))
+            if not wait_until(lambda: running(self.pid), 5):
+                raise Fail('original not running after the refused restore (%s)' % how(self.pid))
+            self.finish()
+
+        elif case in ('corrupt', 'truncated'):
+            self.pid = self.start(simple)
+            self.dump()
+            good = latest(self.store)
+            names = sorted(f for f in os.listdir(good) if f.endswith('.img') and
+                           os.path.getsize(os.path.join(good, f)) > 1)
+            if not any(n.startswith('pages-') for n in names) or 'inventory.img' not in names:
+                raise Fail('unexpected image files: %s' % names)
+            for n in names:
+                bad = os.path.join(self.dir, 'bad-' + n)
+                vdir = copy_store(self.store, bad)
+                path = os.path.join(vdir, n)
+                if case == 'corrupt':
+                    flip_byte(path)
+                else:
+                    os.truncate(path, os.path.getsize(path) // 2)
+                REAPER.forget(self.pid)
+                rc, err = self.ckpt('restore', '-D', bad, '--detach')
+                # One line that names the damaged file.
+                try:
+                    self.log(one_line_error('restore with %s %s' % (case, n), rc, err, [n]))
+                except Fail:
+                    self.cleanup_pid()
+                    raise
+                REAPER.reap()
+                REAPER.status.pop(self.pid, None)
+                if wait_until(lambda: proc_state(self.pid) is None, 2) is False:
+                    raise Fail('process %d exists after restore with %s %s failed'
+                               % (self.pid, case, n))
+                shutil.rmtree(bad)
+            # The good version is still whole.
+            self.restore()
+            self.finish()
+
+        elif case == 'nostore':
+            for store in (os.path.join(self.dir, 'missing'), self.dir + '/empty'):
+                if store.endswith('empty'):
+                    os.mkdir(store)
+                rc, err = self.ckpt('restore', '-D', store, '--detach')
+                self.log(one_line_error('restore from %s' % store, rc, err))
+
+        elif case == 'dump-killed':
+            big = dict(self.r.tests['bigmem00'], args=['--mb', '64'])
+            self.pid = self.start(big)
+            self.dump(leave=True)
+            good = versions(self.store)
+            for delay in (0.01, 0.05, 0.2):
+                cpid, _ = self.ckpt('dump', '-p', str(self.pid), '-D', self.store,
+                                    '--leave-running', wait=False)
+                time.sleep(delay)
+                os.kill(cpid, signal.SIGKILL)
+                REAPER.wait(cpid, 10)
+                self.ckpt_pids.remove(cpid)
+                if not wait_until(lambda: running(self.pid), 5):
+                    raise Fail('target not running after a dump was killed at %.2f s (%s)'
+                               % (delay, how(self.pid)))
+                lat = latest(self.store)
+                if lat is None or not os.path.isdir(lat) or int(os.path.basename(lat)) not in \
+                        versions(self.store) or int(os.path.basename(lat)) < good[-1]:
+                    raise Fail('after a killed dump, latest is %s (versions %s)'
+                               % (lat, versions(self.store)))
+            # latest (the good one, or one the killed dump had finished) restores.
+            self.kill_original()
+            self.restore()
+            self.finish()
+
+        elif case == 'disk-full':
+            mnt = os.path.join(self.dir, 'full')
+            os.mkdir(mnt)
+            if libc.mount(b'tmpfs', mnt.encode(), b'tmpfs', 0, b'size=4m') != 0:
+                raise Skip('cannot mount a small tmpfs: %s' % os.strerror(ctypes.get_errno()))
+            try:
+                big = dict(self.r.tests['bigmem00'], args=['--mb', '16'])
+                self.pid = self.start(big)
+                store = os.path.join(mnt, 'store')
+                rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', store, '--leave-running')
+                self.log(one_line_error('dump to a full disk', rc, err))
+                if latest(store) is not None:
+                    raise Fail('a failed dump left %s/latest' % store)
+                if not wait_until(lambda: running(self.pid), 5):
+                    raise Fail('target not running after the failed dump (%s)' % how(self.pid))
+                self.finish()
+            finally:
+                libc.umount2(mnt.encode(), 2)   # MNT_DETACH: never hang here
+
+    # ---- cleanup: only what we started, by PID
+
+    def cleanup_pid(self):
+        """Kill the test's PID if it is still there and really ours (its cwd is ours)."""
+        pid = self.pid
+        if pid is None or proc_state(pid) is None:
+            return
+        try:
+            cwd = os.path.realpath('/proc/%d/cwd' % pid)
+        except OSError:
+            cwd = ''
+        ours = pid in REAPER.status or cwd.startswith(os.path.realpath(self.dir))
+        if ours and proc_state(pid) != 'Z':
+            self.log('killing leftover %d' % pid)
+            os.kill(pid, signal.SIGKILL)
+        REAPER.wait(pid, 5)
+
+    def cleanup(self):
+        for pid in list(self.ckpt_pids):      # not reaped yet, so surely ours
+            self.log('killing leftover ckpt %d' % pid)
+            os.kill(pid, signal.SIGKILL)
+            REAPER.wait(pid, 5)
+        self.ckpt_pids = []
+        self.cleanup_pid()
+
+    def attach_logs(self):
+        for f in ('out', 'test.log'):
+            self.logf.write('---- %s\n%s\n' % (f, read(os.path.join(self.dir, f))[-4000:]))
+        self.logf.flush()
+
+
+PTRACE_HELPER = r'''
+import ctypes, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+PTRACE_SEIZE = 0x4206
+r = libc.ptrace(ctypes.c_long(PTRACE_SEIZE), ctypes.c_long(int(sys.argv[1])), None, None)
+print('seize', r, ctypes.get_errno(), flush=True)
+time.sleep(120)      # bounded: the runner kills us long before
+'''
+
+
+def read_exit(st):
+    return None if st is None else os.waitstatus_to_exitcode(st)
+
+
+def verdict_line(out):
+    for line in read(out).splitlines():
+        if line == 'PASS' or line.startswith(('FAIL', 'SKIP')):
+            return line
+    return None
+
+
+def free_pid():
+    """A PID nobody uses: the highest free one below pid_max."""
+    pid_max = int(read('/proc/sys/kernel/pid_max') or 32768)
+    for pid in range(pid_max - 1, 300, -1):
+        if not os.path.exists('/proc/%d' % pid):
+            return pid
+    raise Fail('no free pid')
+
+
+def copy_store(store, dst):
+    """Copy the newest version into a store of its own; return the version dir."""
+    src = latest(store)
+    ver = os.path.basename(src)
+    os.makedirs(dst)
+    shutil.copytree(src, os.path.join(dst, ver), symlinks=True)
+    os.symlink(ver, os.path.join(dst, 'latest'))
+    return os.path.join(dst, ver)
+
+
+def flip_byte(path):
+    """Damage the file in the middle (every image is checksummed: it must be noticed)."""
+    data = bytearray(open(path, 'rb').read())
+    data[len(data) // 2] ^= 0x01
+    open(path, 'wb').write(data)
+
+
+class Runner:
+    def __init__(self, args):
+        self.args = args
+        self.ckpt = os.path.abspath(args.ckpt) if args.ckpt and os.access(args.ckpt, os.X_OK) else None
+        self.tests = load_tests()
+        self.root = tempfile.mkdtemp(prefix='ckpt-test-')
+        self.refs = {}
+        self.requires_cache = {}
+        self.counts = {'passed': 0, 'failed': 0, 'skipped': 0}
+
+    def missing(self, desc):
+        """Why the test cannot run here, or None."""
+        for mod in desc.get('requires', {}).get('python_import', []):
+            key = (desc['argv0'][0], mod)
+            if key not in self.requires_cache:
+                d = tempfile.mkdtemp(dir=self.root)
+                pid = spawn([desc['argv0'][0], '-c', 'import ' + mod], d, os.path.join(d, 'log'))
+                st = REAPER.wait(pid, 120)
+                if st is None:
+                    os.kill(pid, signal.SIGKILL)
+                    REAPER.wait(pid, 5)
+                self.requires_cache[key] = st is not None and os.waitstatus_to_exitcode(st) == 0
+                shutil.rmtree(d, ignore_errors=True)
+            if not self.requires_cache[key]:
+                return '%s cannot import %s' % (desc['argv0'][0], mod)
+        return None
+
+    def reference(self, name):
+        """The compare file of an uninterrupted (plain) run of the test."""
+        if name not in self.refs:
+            r = Run(self, name, 'plain', self.tests[name], tag='ref')
+            try:
+                r.run()
+                self.refs[name] = open(os.path.join(r.dir, self.tests[name]['compare']), 'rb').read()
+                r.logf.close()
+                shutil.rmtree(r.dir, ignore_errors=True)
+            except (Fail, Skip) as e:
+                r.cleanup()
+                self.refs[name] = None
+                print('note: reference run of %s failed: %s (see %s)' % (name, e, r.logpath))
+            finally:
+                r.cleanup()
+        if self.refs[name] is None:
+            raise Fail('no reference run to compare with')
+        return self.refs[name]
+
+    def one(self, name, mode, desc, case=None):
+        r = Run(self, name, mode, desc)
+        result, why = 'PASS', ''
+        try:
+            if mode != 'plain' and not self.ckpt:
+                raise Fail('ckpt binary %s not found' % self.args.ckpt)
+            why = self.missing(desc) if desc else None
+            if why:
+                raise Skip(why)
+            if case:
+                r.badinput(case)
+            else:
+                r.run()
+                if mode == 'plain' and 'compare' in desc:
+                    self.refs[name] = open(os.path.join(r.dir, desc['compare']), 'rb').read()
+        except Skip as e:
+            result, why = 'SKIP', str(e)
+        except Fail as e:
+            result, why = 'FAIL', str(e)
+        except Exception as e:      # a runner bug must still give a line, not a traceback only
+            result, why = 'FAIL', 'runner error: %r' % e
+        finally:
+            r.cleanup()
+        r.log('%s %s' % (result, why))
+        if result == 'FAIL':
+            r.attach_logs()
+            print('FAIL %s %s: %s (see %s)' % (name, mode, why, r.logpath), flush=True)
+            self.counts['failed'] += 1
+        else:
+            if result == 'SKIP':
+                print('SKIP %s %s: %s' % (name, mode, why), flush=True)
+                self.counts['skipped'] += 1
+            else:
+                print('PASS %s %s' % (name, mode), flush=True)
+                self.counts['passed'] += 1
+            if not self.args.keep:
+                r.logf.close()
+                shutil.rmtree(r.dir, ignore_errors=True)
+        r.logf.close()
+
+    def main(self, names):
+        if not self.ckpt:
+            print('warning: no ckpt binary at %s: every mode but plain fails' % self.args.ckpt,
+                  flush=True)
+        todo = []
+        for n in names:
+            if n == 'badinput' or n.startswith('badinput/'):
+                cases = BADINPUT if n == 'badinput' else [n.split('/', 1)[1]]
+                for c in cases:
+                    if c not in BADINPUT:
+                        sys.exit('unknown bad-input case %s (have %s)' % (c, ', '.join(BADINPUT)))
+                    mode = 'dump' if c in ('nopid', 'traced', 'dump-killed', 'disk-full') else 'restore'
+                    todo.append(('badinput/' + c, mode, {}, c))
+                continue
+            if n not in self.tests and os.path.isfile(n) and os.access(n, os.X_OK):
+                # A test binary from elsewhere (trying out a new test).
+                d = {'argv0': [os.path.abspath(n)], 'modes': list(ALL_MODES)}
+                if os.path.exists(n + '.desc'):
+                    d.update(json.load(open(n + '.desc')))
+                self.tests[n] = d
+            if n not in self.tests:
+                sys.exit('unknown test %s' % n)
+            d = self.tests[n]
+            modes = self.args.mode or DEFAULT_MODES + (['fg'] if d.get('fg') else [])
+            for m in modes:
+                if m in d['modes']:
+                    todo.append((n, m, d, None))
+        for t in todo:
+            self.one(*t)
+        c = self.counts
+        line = '%d passed, %d failed' % (c['passed'], c['failed'])
+        if c['skipped']:
+            line += ', %d skipped' % c['skipped']
+        if not os.listdir(self.root):
+            os.rmdir(self.root)
+        else:
+            print('scratch directories kept in %s' % self.root)
+        print(line, flush=True)
+        return 1 if c['failed'] else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description='ckpt C/R test runner')
+    ap.add_argument('--ckpt', default=os.path.join(HERE, '..', 'criu-lite', 'ckpt'),
+                    help='the ckpt binary')
+    ap.add_argument('--mode', action='append', choices=ALL_MODES,
+                    help='run in this mode (repeatable); default: %s, plus fg where the '
+                    'test asks for it' % ' '.join(DEFAULT_MODES))
+    ap.add_argument('-k', '--keep', action='store_true', help='keep every scratch directory')
+    ap.add_argument('-l', '--list', action='store_true', help='list the tests and exit')
+    ap.add_argument('tests', nargs='*', help='test names, "badinput" or "badinput/CASE", or '
+                    'the path of a test binary; default: all')
+    args = ap.parse_args()
+
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        sys.exit('prctl(PR_SET_CHILD_SUBREAPER): %s' % os.strerror(ctypes.get_errno()))
+    runner = Runner(args)
+    if args.list:
+        for n, d in sorted(runner.tests.items()):
+            print(n, ' '.join(d['modes']))
+        print('badinput/' + ' badinput/'.join(BADINPUT))
+        os.rmdir(runner.root)
+        return 0
+    # The bad-input group has no modes: it runs by default, or when named.
+    names = args.tests or sorted(runner.tests) + ([] if args.mode else ['badinput'])
+    # A SIGTERM or ^C to the runner still runs the cleanup of the current test.
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(130))
+    return runner.main(names)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

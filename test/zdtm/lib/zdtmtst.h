@@ -1,0 +1,59 @@
+/*
+ * zdtmtst: the tiny library every C/R test is built on.
+ *
+ * A test calls test_init() first (before it starts any thread), sets up its
+ * state, calls test_daemon() to tell the runner it is ready, test_waitsig()
+ * to wait for SIGTERM (the checkpoint and restore happen during this wait),
+ * then checks its state and ends with pass() or fail("reason").
+ *
+ * The verdict goes to the file named by --out: the runner reads "READY",
+ * then one of "PASS", "FAIL: reason" or "SKIP: reason".  A test may hold no
+ * pipe, socket or tty of its own (the engine does not support them yet), so
+ * the handshake is a regular file, opened once and kept open.
+ *
+ * Output never goes through malloc or stdio: tests such as brk00 and maps00
+ * compare the heap and the memory map before and after the wait.
+ */
+#ifndef ZDTMTST_H
+#define ZDTMTST_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* Arguments left after the library's own options (argv[0] first). */
+extern int test_argc;
+extern char **test_argv;
+
+void test_init(int argc, char **argv);
+void test_daemon(void);
+void test_waitsig(void);
+/* Non-zero once SIGTERM arrived (for tests whose threads poll for the end). */
+int test_sigterm_seen(void);
+
+void pass(void) __attribute__((noreturn));
+void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void skip(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void test_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define CHECK(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
+
+/* Small helpers shared by the tests. */
+pid_t test_gettid(void);
+uint64_t test_now_ns(clockid_t clk);
+/* Sleep the whole time even when a restore makes the sleep return EINTR. */
+void test_sleep_ms(unsigned ms);
+/* Burn this much CPU time of the calling thread (for CPU-time timers). */
+void test_burn_cpu_ms(unsigned ms);
+/* Read a whole (small, /proc) file into buf, NUL-terminated; -1 on error. */
+ssize_t test_read_file(const char *path, char *buf, size_t size);
+/* The calling thread's blocked-signal mask as the kernel's 64-bit word. */
+uint64_t test_sigmask(void);
+/* Value of an "Key:\tvalue" line of /proc/self/status (or a task's), -1 if absent. */
+long long test_status_field(const char *status_path, const char *key);
+/* A fast deterministic pseudo-random generator (splitmix64). */
+uint64_t test_rand64(uint64_t *state);
+
+#endif
