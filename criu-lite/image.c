@@ -48,6 +48,12 @@ int img_out_write(struct img_out *o, const void *buf, size_t len)
 	return 0;
 }
 
+void img_out_account(struct img_out *o, const void *buf, size_t len)
+{
+	XXH3_64bits_update(o->hash, buf, len);
+	o->size += len;
+}
+
 int img_out_close(struct img_out *o, uint64_t *sum)
 {
 	int ret = 0;

@@ -47,6 +47,8 @@ struct img_out {
 
 int img_out_open(struct img_out *o, int dirfd, const char *name);
 int img_out_write(struct img_out *o, const void *buf, size_t len);
+/* Count bytes that someone else writes to o->fd (the page writer). */
+void img_out_account(struct img_out *o, const void *buf, size_t len);
 /* fsync and close; *sum receives the checksum.  -1 on error. */
 int img_out_close(struct img_out *o, uint64_t *sum);
 void img_out_abort(struct img_out *o, int dirfd);

@@ -13,6 +13,7 @@
 #include "image.h"
 #include "log.h"
 #include "mm.h"
+#include "page-writer.h"
 #include "pagemap.h"
 #include "proc.h"
 #include "store.h"
@@ -181,11 +182,11 @@ static int scan_vma(int pagemap_fd, pid_t pid, const VmaEntry *e, struct runs *r
 	return 0;
 }
 
-#define BATCH_BYTES (4UL << 20)
+#define BATCH_BYTES PW_BUF_BYTES
 
-/* Copy runs [first, last) (already split to fit a batch) into the image. */
+/* Copy one batch of page runs from the process into buf. */
 static int copy_batch(pid_t pid, int mem_fd, struct iovec *remote, size_t nr, size_t bytes,
-		      uint8_t *buf, struct img_out *out)
+		      uint8_t *buf)
 {
 	struct iovec local = { buf, bytes };
 	ssize_t got = process_vm_readv(pid, &local, 1, remote, nr, 0);
@@ -203,7 +204,20 @@ static int copy_batch(pid_t pid, int mem_fd, struct iovec *remote, size_t nr, si
 			off += remote[i].iov_len;
 		}
 	}
-	return img_out_write(out, buf, bytes);
+	return 0;
+}
+
+/* Fill the buffer of the writer with one batch, hash it, queue it. */
+static int send_batch(pid_t pid, int mem_fd, struct iovec *remote, size_t nr, size_t bytes,
+		      struct page_writer *pw, struct img_out *out)
+{
+	uint8_t *buf = pw_get(pw);
+
+	if (!buf || copy_batch(pid, mem_fd, remote, nr, bytes, buf))
+		return -1;
+	img_out_account(out, buf, bytes);
+	pw_put(pw, bytes);
+	return 0;
 }
 
 int dump_mm_pages(struct task *task, struct version *v)
@@ -213,10 +227,10 @@ int dump_mm_pages(struct task *task, struct version *v)
 	char name[64], path[64];
 	cleanup_close int pagemap_fd = -1, mem_fd = -1;
 	struct img_out out;
+	struct page_writer pw;
 	struct iovec remote[IOV_MAX];
 	size_t nr = 0, bytes = 0;
 	uint64_t sum, off = 0;
-	uint8_t *buf;
 	int ret = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", task->pid);
@@ -232,10 +246,9 @@ int dump_mm_pages(struct task *task, struct version *v)
 	snprintf(name, sizeof(name), "pages-%d.img", task->pid);
 	if (img_out_open(&out, v->dfd, name))
 		return -1;
-	buf = mmap(NULL, BATCH_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED) {
-		error_errno("cannot allocate a copy buffer");
-		goto out;
+	if (pw_start(&pw, &out)) {
+		img_out_abort(&out, v->dfd);
+		return -1;
 	}
 	for (size_t i = 0; i < runs.n; i++) {
 		PageRun *run = runs.v[i];
@@ -253,27 +266,27 @@ int dump_mm_pages(struct task *task, struct version *v)
 			addr += chunk;
 			left -= chunk;
 			if (bytes == BATCH_BYTES || nr == IOV_MAX) {
-				if (copy_batch(task->pid, mem_fd, remote, nr, bytes, buf, &out))
+				if (send_batch(task->pid, mem_fd, remote, nr, bytes, &pw, &out))
 					goto out;
 				nr = bytes = 0;
 			}
 		}
 	}
-	if (nr && copy_batch(task->pid, mem_fd, remote, nr, bytes, buf, &out))
+	if (nr && send_batch(task->pid, mem_fd, remote, nr, bytes, &pw, &out))
 		goto out;
+	if (pw_finish(&pw))
+		goto out_written;
 	if (img_out_close(&out, &sum))
-		goto out_unlinked;
+		return -1;
 	version_add_file(v, name, out.size, sum);
 	mm->pages = runs.v;
 	mm->n_pages = runs.n;
 	mm->pages_bytes = off;
 	runs.v = NULL;
-	ret = 0;
-	goto out_unlinked;
+	return 0;
 out:
+	pw_finish(&pw);
+out_written:
 	img_out_abort(&out, v->dfd);
-out_unlinked:
-	if (buf != MAP_FAILED)
-		munmap(buf, BATCH_BYTES);
 	return ret;
 }

@@ -80,6 +80,9 @@ def one_round(mib, threads):
     os.kill(p.pid, signal.SIGTERM)
     status = reap(p.pid)
     ok = status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    if not ok:
+        print('  restored memory hog: status %s, said: %s' % (
+            status, open(log).read().strip().replace('\n', ' / ')))
     shutil.rmtree(store, ignore_errors=True)
 
     f = os.path.join(TMP, 'plain.bin')

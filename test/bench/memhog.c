@@ -32,7 +32,13 @@ static uint64_t pattern(size_t i)
 
 static void *idle(void *arg)
 {
+	sigset_t term;
+
 	(void)arg;
+	/* SIGTERM is for the main thread, which checks the memory. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &term, NULL);
 	for (;;)
 		pause();
 	return NULL;

@@ -1,0 +1,100 @@
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "log.h"
+#include "page-writer.h"
+#include "util.h"
+
+static void *writer(void *arg)
+{
+	struct page_writer *pw = arg;
+
+	pthread_mutex_lock(&pw->mu);
+	for (;;) {
+		while (!pw->count && !pw->closing)
+			pthread_cond_wait(&pw->changed, &pw->mu);
+		if (!pw->count)
+			break;
+		unsigned i = pw->head;
+		pthread_mutex_unlock(&pw->mu);
+		int err = pw->err ? 0 : write_all(pw->out->fd, pw->bufs[i], pw->len[i]) ? errno : 0;
+		pthread_mutex_lock(&pw->mu);
+		if (err)
+			pw->err = err;
+		pw->head = (pw->head + 1) % PW_BUFS;
+		pw->count--;
+		pthread_cond_broadcast(&pw->changed);
+	}
+	pthread_mutex_unlock(&pw->mu);
+	return NULL;
+}
+
+int pw_start(struct page_writer *pw, struct img_out *out)
+{
+	memset(pw, 0, sizeof(*pw));
+	pw->out = out;
+	for (int i = 0; i < PW_BUFS; i++) {
+		pw->bufs[i] = mmap(NULL, PW_BUF_BYTES, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (pw->bufs[i] == MAP_FAILED) {
+			pw->bufs[i] = NULL;
+			pw_finish(pw);
+			return error_errno("cannot allocate copy buffers");
+		}
+	}
+	pthread_mutex_init(&pw->mu, NULL);
+	pthread_cond_init(&pw->changed, NULL);
+	if (pthread_create(&pw->thread, NULL, writer, pw)) {
+		pw_finish(pw);
+		return error("cannot start the page writer");
+	}
+	pw->running = true;
+	return 0;
+}
+
+uint8_t *pw_get(struct page_writer *pw)
+{
+	uint8_t *buf;
+
+	pthread_mutex_lock(&pw->mu);
+	while (pw->count == PW_BUFS && !pw->err)
+		pthread_cond_wait(&pw->changed, &pw->mu);
+	buf = pw->err ? NULL : pw->bufs[(pw->head + pw->count) % PW_BUFS];
+	pthread_mutex_unlock(&pw->mu);
+	return buf;
+}
+
+void pw_put(struct page_writer *pw, size_t len)
+{
+	pthread_mutex_lock(&pw->mu);
+	unsigned i = (pw->head + pw->count) % PW_BUFS;
+	pw->len[i] = len;
+	pw->count++;
+	pthread_cond_broadcast(&pw->changed);
+	pthread_mutex_unlock(&pw->mu);
+}
+
+int pw_finish(struct page_writer *pw)
+{
+	int err;
+
+	if (pw->running) {
+		pthread_mutex_lock(&pw->mu);
+		pw->closing = true;
+		pthread_cond_broadcast(&pw->changed);
+		pthread_mutex_unlock(&pw->mu);
+		pthread_join(pw->thread, NULL);
+		pw->running = false;
+	}
+	for (int i = 0; i < PW_BUFS; i++)
+		if (pw->bufs[i])
+			munmap(pw->bufs[i], PW_BUF_BYTES);
+	err = pw->err;
+	memset(pw->bufs, 0, sizeof(pw->bufs));
+	if (err) {
+		errno = err;
+		return error_errno("cannot write image '%s'", pw->out->name);
+	}
+	return 0;
+}
