@@ -33,7 +33,6 @@ bench: test-deps ckpt
 
 install: ckpt
 	install -D -m 0755 criu-lite/ckpt $(DESTDIR)$(PREFIX)/bin/ckpt
-	install -D -m 0644 criu-lite/include/ckpt-plugin.h $(DESTDIR)$(PREFIX)/include/ckpt-plugin.h
 	install -D -m 0644 Documentation/ckpt.1 $(DESTDIR)$(PREFIX)/share/man/man1/ckpt.1
 
 clean:
