@@ -9,8 +9,9 @@
 static void help(FILE *f)
 {
 	fprintf(f, "usage: ckpt dump -p PID [-D DIR] [--leave-running]\n\n"
-		   "Freeze process PID with all its threads, write a new checkpoint version into\n"
-		   "the store DIR, then kill the process (or let it go on with --leave-running).\n\n"
+		   "Freeze process PID and all its descendants, with all their threads, write a new\n"
+		   "checkpoint version into the store DIR, then kill them (or let them go on with\n"
+		   "--leave-running).\n\n"
 		   "  -p, --pid PID         the process to dump\n"
 		   "  -D, --dir DIR         the store (default ./checkpoint), created 0700\n"
 		   "  -R, --leave-running   let the process run on after the dump\n"

@@ -185,31 +185,6 @@ static void fill_inventory(Inventory *inv, const struct dump_opts *o, struct tas
 	inv->dump_ns = now_ns(CLOCK_MONOTONIC) - t_start;
 }
 
-/* Memory that two processes share without a file (MAP_SHARED|MAP_ANONYMOUS
- * inherited over fork) would come back as two private copies: refuse. */
-static int refuse_shared_anon(const struct tree *tree, size_t upto)
-{
-	const struct task *t = &tree->tasks[upto];
-
-	for (size_t i = 0; i < t->mm->n_vmas; i++) {
-		const VmaEntry *e = t->mm->vmas[i];
-
-		if (e->kind != VMA_ANON_SHARED)
-			continue;
-		for (size_t o = 0; o < upto; o++) {
-			const struct task *other = &tree->tasks[o];
-
-			for (size_t j = 0; !other->zombie && j < other->mm->n_vmas; j++)
-				if (other->mm->vmas[j]->kind == VMA_ANON_SHARED &&
-				    other->mm->vmas[j]->file_ino == e->file_ino)
-					return error("pids %d and %d share anonymous memory (%#lx-%#lx), "
-						     "which ckpt cannot carry yet", other->pid, t->pid,
-						     (unsigned long)e->start, (unsigned long)e->end);
-		}
-	}
-	return 0;
-}
-
 /* Every process of the tree, one after the other: its state, its pages,
  * its images. */
 static int dump_tree(struct tree *tree, struct version *v)
@@ -223,13 +198,15 @@ static int dump_tree(struct tree *tree, struct version *v)
 		for (size_t p = 0; p < i; p++)
 			if (tree->tasks[p].pid == task->ppid)
 				task->parent_files = tree->tasks[p].files;
-		if (collect(task) || refuse_shared_anon(tree, i) || dump_mm_pages(task, v) ||
-		    write_images(task, v))
+		task->shared = &tree->shared;
+		if (collect(task) || dump_mm_pages(task, v) || write_images(task, v))
 			return -1;
 		pr_info("pid %d: %zu threads, %lu bytes of pages", task->pid, task->nr_threads,
 			(unsigned long)task->mm->pages_bytes);
 	}
-	return write_pstree(tree, v);
+	if (write_pstree(tree, v))
+		return -1;
+	return version_write_img(v, "shared.img", IMG_SHARED, &tree->shared.base);
 }
 
 static void unmap_all_scratch(struct tree *tree)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <linux/kcmp.h>
@@ -25,8 +26,6 @@
 /* What a link target of /proc/PID/fd says about an fd we cannot carry. */
 static const char *unsupported_kind(const char *link, mode_t mode)
 {
-	if (!strncmp(link, "pipe:", 5))
-		return "a pipe";
 	if (!strncmp(link, "socket:", 7))
 		return "a socket";
 	if (!strncmp(link, "anon_inode:", 11)) {
@@ -42,6 +41,81 @@ static const char *unsupported_kind(const char *link, mode_t mode)
 	if (S_ISBLK(mode))
 		return "a block device";
 	return NULL;
+}
+
+/*
+ * A pipe end.  The pipe itself (its size and unread data) goes to the tree's
+ * shared objects once, whoever holds it: the data is copied with tee() from
+ * a read end of our own, which leaves it in the pipe.
+ */
+static PipeEntry *find_pipe(SharedEntry *sh, uint64_t ino)
+{
+	for (size_t i = 0; i < sh->n_pipes; i++)
+		if (sh->pipes[i]->ino == ino)
+			return sh->pipes[i];
+	return NULL;
+}
+
+static int read_pipe(struct task *task, int fd, PipeEntry *pe)
+{
+	char path[64];
+	cleanup_close int rfd = -1;
+	int tmp[2];
+	long size;
+	ssize_t n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", task->pid, fd);
+	rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (rfd < 0)
+		return error_errno("pid %d: fd %d: cannot open its pipe", task->pid, fd);
+	size = fcntl(rfd, F_GETPIPE_SZ);
+	if (size < 0 || pipe2(tmp, O_NONBLOCK | O_CLOEXEC))
+		return error_errno("pid %d: fd %d: cannot look into its pipe", task->pid, fd);
+	pe->size = size;
+	pe->data.data = xmalloc(size);
+	if (fcntl(tmp[1], F_SETPIPE_SZ, size) >= size) {
+		ssize_t t = tee(rfd, tmp[1], size, SPLICE_F_NONBLOCK);
+
+		n = t > 0 ? read(tmp[0], pe->data.data, t) : 0;
+		if (t < 0 && errno != EAGAIN)
+			n = -1;
+	} else {
+		n = -1;
+	}
+	close(tmp[0]);
+	close(tmp[1]);
+	if (n < 0)
+		return error_errno("pid %d: fd %d: cannot copy the data in its pipe", task->pid, fd);
+	pe->data.len = n;
+	return 0;
+}
+
+static int dump_pipe(struct task *task, int fd, const char *link, unsigned flags, FdEntry *e)
+{
+	uint64_t ino = strtoull(link + 6, NULL, 10);	/* "pipe:[INO]" */
+	SharedEntry *sh = task->shared;
+	PipeEntry *pe;
+
+	if (!sh)
+		return error("pid %d: fd %d is a pipe, and no tree to keep it in", task->pid, fd);
+	e->kind = FD_PIPE;
+	e->has_pipe_ino = true;
+	e->pipe_ino = ino;
+	pe = find_pipe(sh, ino);
+	if (!pe) {
+		pe = xmalloc(sizeof(*pe));
+		pipe_entry__init(pe);
+		pe->ino = ino;
+		sh->pipes = xrealloc(sh->pipes, (sh->n_pipes + 1) * sizeof(pe));
+		sh->pipes[sh->n_pipes++] = pe;
+		if (read_pipe(task, fd, pe))
+			return -1;
+	}
+	if ((flags & O_ACCMODE) == O_WRONLY)
+		pe->flags_w = flags & O_NONBLOCK;
+	else
+		pe->flags_r = flags & O_NONBLOCK;
+	return 0;
 }
 
 static bool is_tty(unsigned maj)
@@ -65,6 +139,15 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 	link[n] = 0;
 	if (stat(path, &st))
 		return error_errno("pid %d: fd %d (%s): cannot stat it", task->pid, fd, link);
+	if (!strncmp(link, "pipe:[", 6)) {
+		if (proc_parse_fdinfo(task->pid, fd, &fi))
+			return -1;
+		e->fd = fd;
+		e->path = xstrdup(link);
+		e->flags = fi.flags;
+		e->mode = st.st_mode;
+		return dump_pipe(task, fd, link, fi.flags, e);
+	}
 	bad = unsupported_kind(link, st.st_mode);
 	if (bad)
 		return error("pid %d: fd %d is %s (%s), which ckpt cannot carry yet", task->pid, fd,
@@ -189,7 +272,18 @@ int files_max_fd(const FilesEntry *files)
 
 /* Runs in the new child: the fd table holds only the restorer's helper fds,
  * all above every fd of the image. */
-int restore_files_inside(const FilesEntry *files, const int *inherited, char *err, size_t errlen)
+/* Where the restorer put pipe `ino` for us: base + 2 * index (+1: the
+ * write end). */
+static int shared_pipe_fd(const SharedEntry *sh, int base, uint64_t ino, bool write_end)
+{
+	for (size_t i = 0; sh && i < sh->n_pipes; i++)
+		if (sh->pipes[i]->ino == ino)
+			return base + 2 * i + write_end;
+	return -1;
+}
+
+int restore_files_inside(const FilesEntry *files, const int *inherited, const SharedEntry *sh,
+			 int shared_base, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < files->n_fds; i++) {
 		const FdEntry *e = files->fds[i];
@@ -208,6 +302,19 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, char *er
 			continue;
 		}
 
+		if (e->kind == FD_PIPE && !e->has_dup_of && !(e->has_inherit_fd && inherited &&
+							      inherited[i] >= 0)) {
+			int from = shared_pipe_fd(sh, shared_base, e->pipe_ino,
+						  (e->flags & O_ACCMODE) == O_WRONLY);
+
+			if (from < 0 || dup2(from, e->fd) < 0 ||
+			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {
+				snprintf(err, errlen, "fd %d: cannot take pipe %lu: %s", e->fd,
+					 (unsigned long)e->pipe_ino, from < 0 ? "not made" : strerror(errno));
+				return -1;
+			}
+			continue;
+		}
 		if (e->has_dup_of) {
 			if (dup2(e->dup_of, e->fd) < 0 ||
 			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {

@@ -6,6 +6,7 @@ enum fd_kind {
 	FD_REG = 1,	/* a regular file, reopened by path at its offset */
 	FD_DIR,		/* a directory */
 	FD_CHR,		/* a character device (/dev/null, ...), reopened by path */
+	FD_PIPE,	/* an end of a pipe of shared.img */
 };
 
 #endif

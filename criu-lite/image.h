@@ -27,6 +27,7 @@ enum img_kind {
 	IMG_CORE,
 	IMG_MM,
 	IMG_FILES,
+	IMG_SHARED,
 };
 
 struct img_header {

@@ -88,7 +88,7 @@ int dump_mm_areas(struct task *task)
 		e->flags = (v->shared ? MAP_SHARED : MAP_PRIVATE) |
 			   (kind == VMA_ANON_PRIVATE || kind == VMA_ANON_SHARED ? MAP_ANONYMOUS : 0) |
 			   (v->vmflags & VMF_GROWSDOWN ? MAP_GROWSDOWN : 0);
-		e->pgoff = kind == VMA_FILE_PRIVATE || kind == VMA_FILE_SHARED ? v->pgoff : 0;
+		e->pgoff = kind == VMA_ANON_PRIVATE ? 0 : v->pgoff;
 		e->kind = kind;
 		e->madv = v->vmflags;
 		if (kind == VMA_ANON_SHARED) {
@@ -162,9 +162,8 @@ static int scan_vma(int pagemap_fd, pid_t pid, const VmaEntry *e, struct runs *r
 		arg.category_inverted = PAGE_IS_FILE | PAGE_IS_PFNZERO;
 		arg.category_mask = PAGE_IS_FILE | PAGE_IS_PFNZERO;
 		break;
-	case VMA_ANON_SHARED:
-		break;
 	default:
+		/* shared anonymous memory is saved as an object (dump_shmem) */
 		return 0;
 	}
 	while (arg.start < arg.end) {
@@ -220,6 +219,77 @@ static int send_batch(pid_t pid, int mem_fd, struct iovec *remote, size_t nr, si
 	return 0;
 }
 
+/*
+ * Shared anonymous memory, once per object (its shmem inode) for the whole
+ * tree: read through /proc/PID/map_files, which opens the object itself, so
+ * that pages no process has mapped in its page tables are found too
+ * (SEEK_DATA), into shmem-INO.img.
+ */
+static int dump_one_shmem(struct task *task, const VmaEntry *e, struct version *v)
+{
+	SharedEntry *sh = task->shared;
+	ShmemEntry *se;
+	char path[96], name[64];
+	cleanup_close int fd = -1;
+	struct img_out out;
+	struct stat st;
+	uint8_t *buf;
+	uint64_t sum, off = 0;
+
+	for (size_t i = 0; i < sh->n_shmem; i++)
+		if (sh->shmem[i]->ino == e->file_ino)
+			return 0;
+	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", task->pid,
+		 (unsigned long)e->start, (unsigned long)e->end);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st))
+		return error_errno("pid %d: cannot open the shared memory at %#lx", task->pid,
+				   (unsigned long)e->start);
+	se = xmalloc(sizeof(*se));
+	shmem_entry__init(se);
+	se->ino = e->file_ino;
+	se->size = st.st_size;
+	sh->shmem = xrealloc(sh->shmem, (sh->n_shmem + 1) * sizeof(se));
+	sh->shmem[sh->n_shmem++] = se;
+
+	snprintf(name, sizeof(name), "shmem-%lu.img", (unsigned long)se->ino);
+	if (img_out_open(&out, v->dfd, name))
+		return -1;
+	buf = xmalloc(PW_BUF_BYTES);
+	for (off_t pos = lseek(fd, 0, SEEK_DATA); pos >= 0 && pos < st.st_size; ) {
+		off_t hole = lseek(fd, pos, SEEK_HOLE);
+		PageRun *run = xmalloc(sizeof(*run));
+
+		if (hole < 0 || hole > st.st_size)
+			hole = st.st_size;
+		page_run__init(run);
+		run->vaddr = pos;
+		run->nr = (hole - pos + PAGE_SIZE - 1) / PAGE_SIZE;
+		run->off = off;
+		se->runs = xrealloc(se->runs, (se->n_runs + 1) * sizeof(run));
+		se->runs[se->n_runs++] = run;
+		for (uint64_t left = run->nr * PAGE_SIZE; left; ) {
+			size_t chunk = left < PW_BUF_BYTES ? left : PW_BUF_BYTES;
+
+			memset(buf, 0, chunk);	/* a last partial page reads short */
+			if (pread(fd, buf, chunk, pos) < 0 || img_out_write(&out, buf, chunk)) {
+				free(buf);
+				img_out_abort(&out, v->dfd);
+				return error_errno("pid %d: cannot save shared memory", task->pid);
+			}
+			pos += chunk;
+			off += chunk;
+			left -= chunk;
+		}
+		pos = lseek(fd, pos, SEEK_DATA);
+	}
+	free(buf);
+	if (img_out_close(&out, &sum))
+		return -1;
+	version_add_file(v, name, out.size, sum);
+	return 0;
+}
+
 int dump_mm_pages(struct task *task, struct version *v)
 {
 	MmEntry *mm = task->mm;
@@ -241,6 +311,9 @@ int dump_mm_pages(struct task *task, struct version *v)
 		return error_errno("pid %d: cannot open %s", task->pid, path);
 	for (size_t i = 0; i < mm->n_vmas; i++)
 		if (scan_vma(pagemap_fd, task->pid, mm->vmas[i], &runs))
+			return -1;
+	for (size_t i = 0; i < mm->n_vmas; i++)
+		if (mm->vmas[i]->kind == VMA_ANON_SHARED && dump_one_shmem(task, mm->vmas[i], v))
 			return -1;
 
 	snprintf(name, sizeof(name), "pages-%d.img", task->pid);

@@ -225,14 +225,19 @@ static int map_areas(struct task *task, const struct mm_restore *mr)
 		unsigned prot = e->prot | (fill ? PROT_READ | PROT_WRITE : 0);
 		int flags = (e->flags & (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN)) |
 			    MAP_FIXED;
+		bool by_fd = e->kind == VMA_FILE_PRIVATE || e->kind == VMA_FILE_SHARED ||
+			     e->kind == VMA_ANON_SHARED;
 		long addr;
+
+		/* Shared anonymous memory is the restorer's object, shared by fd. */
+		if (e->kind == VMA_ANON_SHARED)
+			flags &= ~MAP_ANONYMOUS;
 
 		if (is_trio(e->kind))
 			continue;
 		if (task_syscall_ok(task, leader, SYS_mmap, "mmap", &addr, e->start,
-				    e->end - e->start, prot, flags,
-				    e->kind == VMA_FILE_PRIVATE || e->kind == VMA_FILE_SHARED ?
-				    mr->file_fds[i] : -1, e->pgoff))
+				    e->end - e->start, prot, flags, by_fd ? mr->file_fds[i] : -1,
+				    e->pgoff))
 			return error("pid %d: cannot map %#lx-%#lx (%s)", task->pid,
 				     (unsigned long)e->start, (unsigned long)e->end,
 				     e->path ? e->path : "anonymous");

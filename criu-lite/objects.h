@@ -44,8 +44,11 @@ int restore_misc_inside(const TaskCore *core, char *err, size_t errlen);
 /* files.c */
 int dump_files(struct task *task);
 /* In the new child, in C: open every fd; inherited[i] (if not NULL and >= 0)
- * is where the parent's open file for fd entry i waits.  err gets the reason. */
-int restore_files_inside(const FilesEntry *files, const int *inherited, char *err, size_t errlen);
+ * is where the parent's open file for fd entry i waits; pipes come from the
+ * restorer's shared objects at shared_base (see restore.c).  err gets the
+ * reason. */
+int restore_files_inside(const FilesEntry *files, const int *inherited, const SharedEntry *sh,
+			 int shared_base, char *err, size_t errlen);
 int files_max_fd(const FilesEntry *files);
 
 #endif

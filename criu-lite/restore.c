@@ -74,6 +74,13 @@ struct rtree {
 	uint64_t tramp;		/* free in every image and in ckpt itself */
 	int sync[2];
 	char *child_err;	/* shared with the children: why one gave up */
+
+	/* Pipes and shared memory, made once by us before the tree and
+	 * inherited by every process at shared_base + i: pipe k at 2k (read)
+	 * and 2k + 1 (write), then the shared memory objects. */
+	SharedEntry *shared;
+	int shared_base;
+	size_t nr_shared;
 };
 
 static struct plan *find_plan(struct rtree *r, pid_t pid)
@@ -111,6 +118,10 @@ static int load_images(struct rtree *r, const Inventory *inv)
 		return -1;
 	if (tree->n_tasks < 1 || tree->tasks[0]->pid != inv->root_pid || tree->tasks[0]->zombie)
 		return error("the process tree image does not match the inventory");
+	r->shared = img_read(r->vdfd, "shared.img", IMG_SHARED, &shared_entry__descriptor);
+	if (!r->shared)
+		return -1;
+	r->nr_shared = 2 * r->shared->n_pipes + r->shared->n_shmem;
 	r->nr = tree->n_tasks;
 	r->plans = xzalloc(r->nr * sizeof(*r->plans));
 	for (size_t i = 0; i < r->nr; i++) {
@@ -155,8 +166,7 @@ static int check_pid_free(pid_t pid)
 
 	snprintf(path, sizeof(path), "/proc/%d", pid);
 	if (!access(path, F_OK))
-		return error("pid %d is in use; kill that process first, or restore into a "
-			     "new pid namespace", pid);
+		return error("pid %d is in use; kill that process first", pid);
 	return 0;
 }
 
@@ -357,15 +367,9 @@ static void setup_fds(struct rtree *r, const struct plan *p, const struct plan *
 	const FilesEntry *files = p->files;
 	int *inherited = xmalloc((files->n_fds + 1) * sizeof(int));
 	int fds[64], *fdv = p->nr_helpers > 64 ? xmalloc(p->nr_helpers * sizeof(int)) : fds;
-	int temp_base = p->fd_base + p->nr_helpers, kept = 0;
+	int temp_base = r->shared_base + r->nr_shared, kept = 0;
 	char err[CHILD_ERR_LEN - 64] = "";
 
-	if (parent) {
-		int top = parent->fd_base + parent->nr_helpers;
-
-		if (top > temp_base)
-			temp_base = top;
-	}
 	for (size_t i = 0; i < files->n_fds; i++) {
 		inherited[i] = -1;
 		if (!files->fds[i]->has_inherit_fd || !parent)
@@ -376,8 +380,10 @@ static void setup_fds(struct rtree *r, const struct plan *p, const struct plan *
 				   files->fds[i]->fd, files->fds[i]->inherit_fd, strerror(errno));
 		kept++;
 	}
-	/* The kept ones are temp_base .. temp_base + kept - 1. */
-	syscall(SYS_close_range, 0, temp_base - 1, 0);
+	/* The shared objects and the kept ones stay: shared_base ..
+	 * temp_base + kept - 1.  (They go when drive_state closes the fds
+	 * above fd_base.) */
+	syscall(SYS_close_range, 0, r->shared_base - 1, 0);
 	syscall(SYS_close_range, temp_base + kept, ~0U, 0);
 	for (size_t i = 0; i < p->nr_helpers; i++) {
 		fdv[i] = open(p->helper_path[i], p->helper_flags[i] | O_CLOEXEC);
@@ -390,7 +396,7 @@ static void setup_fds(struct rtree *r, const struct plan *p, const struct plan *
 			child_fail(r, p->pid, "dup2: %s", strerror(errno));
 		close(fdv[i]);
 	}
-	if (restore_files_inside(files, inherited, err, sizeof(err)))
+	if (restore_files_inside(files, inherited, r->shared, r->shared_base, err, sizeof(err)))
 		child_fail(r, p->pid, "%s", err);
 	free(inherited);
 }
@@ -486,8 +492,14 @@ static int drive_state(struct rtree *r, struct plan *p)
 	struct mm_restore mr = { .pages_fd = p->fd_base, .exe_fd = p->fd_base + 1 };
 
 	mr.file_fds = xmalloc(p->mm->n_vmas * sizeof(int));
-	for (size_t i = 0; i < p->mm->n_vmas; i++)
+	for (size_t i = 0; i < p->mm->n_vmas; i++) {
+		const VmaEntry *e = p->mm->vmas[i];
+
 		mr.file_fds[i] = p->vma_helper[i] >= 0 ? p->fd_base + p->vma_helper[i] : -1;
+		for (size_t k = 0; e->kind == VMA_ANON_SHARED && k < r->shared->n_shmem; k++)
+			if (r->shared->shmem[k]->ino == e->file_ino)
+				mr.file_fds[i] = r->shared_base + 2 * r->shared->n_pipes + k;
+	}
 	int ret = restore_mm(task, &mr, r->tramp, TRAMP_LEN);
 	free(mr.file_fds);
 	if (ret)
@@ -665,6 +677,104 @@ static int wait_exit(pid_t pid)
 	return 128 + WTERMSIG(status);
 }
 
+/* Put fd at exactly `to` (above every fd we have), keeping it across fork. */
+static int move_fd(int fd, int to)
+{
+	if (fd != to && dup2(fd, to) < 0)
+		return -1;
+	if (fd != to)
+		close(fd);
+	return 0;
+}
+
+static int make_pipe(struct rtree *r, size_t k)
+{
+	const PipeEntry *pe = r->shared->pipes[k];
+	int fds[2];
+
+	if (pipe2(fds, 0))
+		return error_errno("cannot make a pipe");
+	if (pe->size && fcntl(fds[1], F_SETPIPE_SZ, pe->size) < 0)
+		return error_errno("cannot give pipe %lu its size of %u bytes (above "
+				   "/proc/sys/fs/pipe-max-size?)", (unsigned long)pe->ino, pe->size);
+	if (pe->data.len && write(fds[1], pe->data.data, pe->data.len) != (ssize_t)pe->data.len)
+		return error_errno("cannot put back the data of pipe %lu", (unsigned long)pe->ino);
+	if (fcntl(fds[0], F_SETFL, pe->flags_r) || fcntl(fds[1], F_SETFL, pe->flags_w) ||
+	    move_fd(fds[0], r->shared_base + 2 * k) || move_fd(fds[1], r->shared_base + 2 * k + 1))
+		return error_errno("cannot set up pipe %lu", (unsigned long)pe->ino);
+	return 0;
+}
+
+/* A real shared anonymous object (it shows as /dev/zero in the maps, as
+ * before), filled from its image, kept as an fd through map_files. */
+static int make_shmem(struct rtree *r, size_t k)
+{
+	const ShmemEntry *se = r->shared->shmem[k];
+	char path[96], name[64];
+	cleanup_close int img = -1;
+	int fd;
+	uint8_t *map;
+
+	if (!se->size)
+		return error("shared memory %lu has no size", (unsigned long)se->ino);
+	map = mmap(NULL, se->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return error_errno("cannot make shared memory of %lu bytes", (unsigned long)se->size);
+	snprintf(name, sizeof(name), "shmem-%lu.img", (unsigned long)se->ino);
+	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
+	if (img < 0) {
+		munmap(map, se->size);
+		return error_errno("cannot open image '%s'", name);
+	}
+	for (size_t i = 0; i < se->n_runs; i++) {
+		const PageRun *run = se->runs[i];
+		uint64_t len = run->nr * PAGE_SIZE;
+
+		if (run->vaddr + len > se->size)
+			len = se->size - run->vaddr;
+		if (run->vaddr >= se->size || pread_all(img, map + run->vaddr, len, run->off)) {
+			munmap(map, se->size);
+			return error("image '%s' is shorter than its runs", name);
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)map,
+		 (unsigned long)map + ((se->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
+	fd = open(path, O_RDWR);
+	munmap(map, se->size);
+	if (fd < 0 || move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k))
+		return error_errno("cannot keep shared memory %lu", (unsigned long)se->ino);
+	return 0;
+}
+
+static int make_shared(struct rtree *r)
+{
+	int top = 0;
+
+	/* Above every fd of ours and every fd a process will have before its
+	 * helpers go. */
+	for (size_t i = 0; i < r->nr; i++)
+		if (!r->plans[i].pt->zombie &&
+		    r->plans[i].fd_base + (int)r->plans[i].nr_helpers > top)
+			top = r->plans[i].fd_base + r->plans[i].nr_helpers;
+	for (int fd = 0; fd < 4096; fd++)
+		if (fcntl(fd, F_GETFD) >= 0 && fd >= top)
+			top = fd + 1;
+	r->shared_base = top + 16;	/* room for fds the page check opens meanwhile */
+	for (size_t k = 0; k < r->shared->n_pipes; k++)
+		if (make_pipe(r, k))
+			return -1;
+	for (size_t k = 0; k < r->shared->n_shmem; k++)
+		if (make_shmem(r, k))
+			return -1;
+	return 0;
+}
+
+static void close_shared(struct rtree *r)
+{
+	if (r->nr_shared)
+		syscall(SYS_close_range, r->shared_base, r->shared_base + r->nr_shared - 1, 0);
+}
+
 static int start_tree(struct rtree *r)
 {
 	pid_t pid = clone_with_pid(r->plans[0].pid, 0);
@@ -674,8 +784,7 @@ static int start_tree(struct rtree *r)
 	close(r->sync[0]);
 	if (pid < 0) {
 		if (errno == EEXIST)
-			error("pid %d is in use; kill that process first, or restore into a new "
-			      "pid namespace", r->plans[0].pid);
+			error("pid %d is in use; kill that process first", r->plans[0].pid);
 		else if (errno == EPERM)
 			error("cannot create a process with pid %d: ckpt restore needs root "
 			      "(CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE)", r->plans[0].pid);
@@ -791,7 +900,10 @@ int restore(const struct restore_opts *o)
 	/* Whatever we make and orphan on the way comes back to us to reap. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-	if (start_tree(&r) || drive_tree(&r))
+	if (make_shared(&r) || start_tree(&r))
+		goto fail;
+	close_shared(&r);
+	if (drive_tree(&r))
 		goto fail;
 	if (join_check(&check)) {
 		clear_error();

@@ -78,6 +78,15 @@ int seize_task(struct task *task, pid_t pid)
 		task->exit_status = st.exit_code;
 		return 0;
 	}
+	/* Every member of a tree, not only its root. */
+	struct proc_status ps;
+	if (proc_parse_status(pid, &ps))
+		return -1;
+	proc_free_status(&ps);
+	if (ps.seccomp)
+		return error("pid %d uses seccomp, which ckpt cannot carry yet", pid);
+	if (ps.tracer && ps.tracer != getpid())
+		return error("pid %d is already traced by pid %d", pid, ps.tracer);
 
 	/* Threads can be born while we seize: rescan until the set is stable. */
 	for (int round = 0;; round++) {
@@ -202,6 +211,7 @@ int seize_tree(struct tree *tree, pid_t root)
 {
 	tree->tasks = xzalloc(sizeof(*tree->tasks));
 	tree->nr = 1;
+	shared_entry__init(&tree->shared);
 	if (seize_task(&tree->tasks[0], root))
 		return -1;
 	tree->tasks[0].ppid = 0;

@@ -122,6 +122,8 @@ static int load_proc(int vdfd, const PstreeTask *pt, struct proc_view *p)
 	struct stat st;
 
 	p->pt = pt;
+	if (pt->zombie)
+		return 0;	/* an exit status, no images */
 	snprintf(name, sizeof(name), "core-%d.img", pt->pid);
 	p->core = img_read(vdfd, name, IMG_CORE, &task_core__descriptor);
 	if (!p->core)
@@ -966,6 +968,12 @@ static void print_fds(const FilesEntry *files, FILE *f)
 static void print_proc(const struct proc_view *p, FILE *f)
 {
 	const TaskCore *c = p->core;
+
+	if (p->pt->zombie) {
+		fprintf(f, "\nprocess %d: a zombie (exit status %#x), not yet reaped by %d\n",
+			p->pt->pid, p->pt->exit_status, p->pt->ppid);
+		return;
+	}
 	const MmFields *mm = c->mm;
 
 	fprintf(f, "\nprocess %d \"%s\"\n", c->pid, safe(c->comm));
@@ -1285,6 +1293,13 @@ static void json_proc(struct json *j, const struct proc_view *p)
 	const TaskCore *c = p->core;
 
 	json_obj(j, NULL);
+	if (p->pt->zombie) {
+		json_int(j, "pid", p->pt->pid);
+		json_bool(j, "zombie", true);
+		json_int(j, "exit_status", p->pt->exit_status);
+		json_end_obj(j);
+		return;
+	}
 	json_int(j, "pid", c->pid);
 	json_str(j, "comm", c->comm);
 	json_str(j, "exe", c->mm->exe);

@@ -13,6 +13,7 @@
 #include "images/mm.pb-c.h"
 #include "images/fdinfo.pb-c.h"
 #include "images/pstree.pb-c.h"
+#include "images/shared.pb-c.h"
 
 struct thread {
 	pid_t tid;
@@ -38,12 +39,14 @@ struct task {
 	MmEntry *mm;
 	FilesEntry *files;
 	const FilesEntry *parent_files;	/* dump: the parent's, to find shared files */
+	SharedEntry *shared;		/* dump: the tree's pipes and shared memory */
 };
 
 /* A process tree, parents before children; tasks[0] is the root. */
 struct tree {
 	struct task *tasks;
 	size_t nr;
+	SharedEntry shared;		/* pipes and shared memory, once each */
 };
 
 /* Run a system call in thread t of task (which must be seized); the

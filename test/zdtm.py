@@ -52,6 +52,27 @@ PR_SET_CHILD_SUBREAPER = 36
 libc = ctypes.CDLL(None, use_errno=True)
 
 
+def descendants(pid):
+    """Every descendant of pid, from /proc/PID/task/*/children."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            tids = os.listdir('/proc/%d/task' % p)
+        except OSError:
+            continue
+        for t in tids:
+            try:
+                kids = open('/proc/%d/task/%s/children' % (p, t)).read().split()
+            except OSError:
+                continue
+            for k in map(int, kids):
+                if k not in out:
+                    out.append(k)
+                    todo.append(k)
+    return out
+
+
 class Fail(Exception):
     pass
 
@@ -408,10 +429,23 @@ class Run:
             self.log('dumped process ended: %s' % describe(st))
 
     def kill_original(self, pid=None):
+        """Kill the original tree (pid and its descendants) and reap it all, so
+        that every pid is free for the restore."""
         pid = pid or self.pid
-        os.kill(pid, signal.SIGKILL)
+        tree = descendants(pid)
+        for p in [pid] + tree:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         if REAPER.wait(pid, 10) is None:
             raise Fail('original %d did not die from SIGKILL' % pid)
+        deadline = time.time() + 10
+        while any(proc_state(p) is not None for p in tree):
+            if time.time() > deadline:
+                raise Fail('descendants of %d still there after SIGKILL' % pid)
+            REAPER.reap()
+            time.sleep(0.01)
 
     def restore(self, pid=None, store=None):
         pid = pid or self.pid

@@ -210,6 +210,10 @@ static int list_fds(int *fds, char (*targets)[256], int max)
 			snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 			ssize_t l = readlink(path, targets[n], 255);
 			targets[n][l < 0 ? 0 : l] = '\0';
+			/* A restored pipe is a new pipe of the same kind: its inode
+			 * number in "pipe:[N]" cannot stay. */
+			if (!strncmp(targets[n], "pipe:[", 6))
+				targets[n][5] = '\0';
 			n++;
 		}
 	}
