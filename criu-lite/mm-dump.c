@@ -41,15 +41,17 @@ static int vma_kind(pid_t pid, const struct proc_vma *v, unsigned *kind)
 		*kind = 0;	/* the kernel's, at a fixed address: nothing to do */
 	else if (v->shared && v->deleted && !strcmp(p, "/dev/zero"))
 		*kind = VMA_ANON_SHARED;
+	else if (!strncmp(p, "/SYSV", 5) || !strncmp(p, "/memfd:", 7))
+		return error("pid %d: memory area %#lx-%#lx (%s) is shared memory, which ckpt "
+			     "cannot carry yet", pid, (unsigned long)v->start,
+			     (unsigned long)v->end, p);
+	else if (v->shared && v->deleted && p[0] == '/')
+		*kind = VMA_ANON_SHARED;	/* saved like shared memory, with its name */
 	else if (p[0] != '/')
 		return error("pid %d: memory area %#lx-%#lx (%s) is of a kind ckpt cannot carry yet",
 			     pid, (unsigned long)v->start, (unsigned long)v->end, p);
 	else if (v->deleted)
 		return error("pid %d: memory area %#lx-%#lx maps the deleted file '%s', which ckpt "
-			     "cannot carry yet", pid, (unsigned long)v->start,
-			     (unsigned long)v->end, p);
-	else if (!strncmp(p, "/SYSV", 5) || !strncmp(p, "/memfd:", 7))
-		return error("pid %d: memory area %#lx-%#lx (%s) is shared memory, which ckpt "
 			     "cannot carry yet", pid, (unsigned long)v->start,
 			     (unsigned long)v->end, p);
 	else
@@ -71,7 +73,7 @@ int dump_mm_areas(struct task *task)
 	for (size_t i = 0; i < n; i++) {
 		const struct proc_vma *v = &vmas[i];
 		VmaEntry *e;
-		unsigned kind;
+		unsigned kind = 0;
 
 		if (vma_kind(task->pid, v, &kind)) {
 			proc_free_vmas(vmas, n);
@@ -92,9 +94,11 @@ int dump_mm_areas(struct task *task)
 		e->kind = kind;
 		e->madv = v->vmflags;
 		if (kind == VMA_ANON_SHARED) {
-			/* Its shmem inode tells whether another process shares it. */
+			/* Its inode tells whether another process shares it. */
 			e->has_file_ino = true;
 			e->file_ino = v->ino;
+			if (strcmp(v->path, "/dev/zero"))
+				e->path = xstrdup(v->path);	/* deleted: made again */
 		}
 		if (kind == VMA_FILE_PRIVATE || kind == VMA_FILE_SHARED) {
 			struct stat st;
@@ -249,6 +253,7 @@ static int dump_one_shmem(struct task *task, const VmaEntry *e, struct version *
 	shmem_entry__init(se);
 	se->ino = e->file_ino;
 	se->size = st.st_size;
+	se->path = e->path ? xstrdup(e->path) : NULL;
 	sh->shmem = xrealloc(sh->shmem, (sh->n_shmem + 1) * sizeof(se));
 	sh->shmem[sh->n_shmem++] = se;
 

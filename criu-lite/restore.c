@@ -194,7 +194,7 @@ static int check_machine(const struct rtree *r, const Inventory *inv)
 			const VmaEntry *e = p->mm->vmas[i];
 			struct stat st;
 
-			if (!e->path)
+			if (!e->path || e->kind == VMA_ANON_SHARED)
 				continue;
 			if (stat(e->path, &st))
 				return error_errno("mapped file '%s' is missing", e->path);
@@ -233,7 +233,8 @@ static void plan_helpers(struct plan *p, const char *vdir)
 		const VmaEntry *e = p->mm->vmas[i];
 		bool rw = e->kind == VMA_FILE_SHARED && (e->prot & PROT_WRITE);
 
-		p->vma_helper[i] = e->path ? add_helper(p, e->path, rw ? O_RDWR : O_RDONLY) : -1;
+		p->vma_helper[i] = e->path && e->kind != VMA_ANON_SHARED ?
+				   add_helper(p, e->path, rw ? O_RDWR : O_RDONLY) : -1;
 	}
 	/* Above every fd of the image and of the restorer's copies. */
 	p->fd_base = files_max_fd(p->files) + 1;
@@ -707,6 +708,53 @@ static int make_pipe(struct rtree *r, size_t k)
 
 /* A real shared anonymous object (it shows as /dev/zero in the maps, as
  * before), filled from its image, kept as an fd through map_files. */
+/* A deleted file that was mapped shared: made again under its name (so that
+ * the maps show it as before), filled, and unlinked. */
+static int make_deleted_file(struct rtree *r, size_t k)
+{
+	const ShmemEntry *se = r->shared->shmem[k];
+	char name[64];
+	cleanup_close int img = -1;
+	int fd;
+
+	fd = open(se->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return error_errno("cannot make the deleted file '%s' again", se->path);
+	unlink(se->path);
+	snprintf(name, sizeof(name), "shmem-%lu.img", (unsigned long)se->ino);
+	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
+	if (img < 0 || ftruncate(fd, se->size)) {
+		close(fd);
+		return error_errno("cannot fill the deleted file '%s'", se->path);
+	}
+	for (size_t i = 0; i < se->n_runs; i++) {
+		const PageRun *run = se->runs[i];
+		uint64_t len = run->nr * PAGE_SIZE;
+		off_t in = run->off, out = run->vaddr;
+
+		if (run->vaddr + len > se->size)
+			len = se->size - run->vaddr;
+		/* copy_file_range() refuses to cross file systems: copy by hand */
+		while (run->vaddr < se->size && len) {
+			char buf[65536];
+			size_t chunk = len < sizeof(buf) ? len : sizeof(buf);
+
+			if (pread_all(img, buf, chunk, in) || pwrite_all(fd, buf, chunk, out))
+				break;
+			in += chunk;
+			out += chunk;
+			len -= chunk;
+		}
+		if (run->vaddr >= se->size || len) {
+			close(fd);
+			return error("image '%s' is shorter than its runs", name);
+		}
+	}
+	if (fcntl(fd, F_SETFD, 0) || move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k))
+		return error_errno("cannot keep the deleted file '%s'", se->path);
+	return 0;
+}
+
 static int make_shmem(struct rtree *r, size_t k)
 {
 	const ShmemEntry *se = r->shared->shmem[k];
@@ -764,7 +812,7 @@ static int make_shared(struct rtree *r)
 		if (make_pipe(r, k))
 			return -1;
 	for (size_t k = 0; k < r->shared->n_shmem; k++)
-		if (make_shmem(r, k))
+		if (r->shared->shmem[k]->path ? make_deleted_file(r, k) : make_shmem(r, k))
 			return -1;
 	return 0;
 }
