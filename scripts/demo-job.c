@@ -17,8 +17,8 @@
  * carries on has to print exactly that.
  *
  * It makes itself a session leader and closes every fd above 2: ckpt dump
- * refuses pipes and terminals, and a job started from a shell may inherit
- * some.
+ * refuses terminals, and a job started from a shell may inherit one (or a
+ * pipe to a process outside the job).
  */
 #define _GNU_SOURCE
 #include <errno.h>

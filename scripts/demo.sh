@@ -4,7 +4,7 @@
 #   0. ckpt check: stop early, and say why, on a kernel that cannot do it;
 #   1. build scripts/demo-job.c into a temporary directory and start it, with
 #      stdin from /dev/null, stdout and stderr to a log file and no other fd
-#      (ckpt refuses pipes and terminals), in a session of its own;
+#      (ckpt refuses terminals, and a pipe to this script could not follow the job), in a session of its own;
 #   2. ckpt dump it (which kills it) and ckpt show the checkpoint;
 #   3. ckpt restore it, without --detach and in the background: ckpt stays
 #      the restored job's parent and exits with its status, so this script
@@ -98,7 +98,7 @@ gcc -O2 -Wall -pthread -o "$tmp/demo-job" scripts/demo-job.c || die "cannot buil
 say "starting it: one line every 0.5 s into $log"
 (
 	exec </dev/null >>"$log" 2>&1
-	# No inherited fd may reach the job (ckpt refuses pipes and terminals).
+	# No inherited fd may reach the job (ckpt refuses terminals, and a pipe to this script could not follow the job).
 	for fd in /proc/$BASHPID/fd/*; do
 		fd=${fd##*/}
 		if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi

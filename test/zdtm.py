@@ -22,7 +22,7 @@ refuse: {"words": [...], "fds": [...]}), "requires" ({"python_import": [...]}),
 "compare" (a file that must equal the one of the plain run), timeouts.
 
 Only the standard library is used.  No pipe is ever given to a test or to
-ckpt (the engine refuses pipes): their output goes to files in the scratch
+ckpt (a pipe to the runner, outside the tree, could not follow a restore): their output goes to files in the scratch
 directory, which is kept for every failure.
 """
 
