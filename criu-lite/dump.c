@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <linux/kcmp.h>
 
 #include "dump.h"
 #include "exitcodes.h"
@@ -185,6 +186,29 @@ static void fill_inventory(Inventory *inv, const struct dump_opts *o, struct tas
 	inv->dump_ns = now_ns(CLOCK_MONOTONIC) - t_start;
 }
 
+/* Processes made with CLONE_VM, CLONE_FILES or CLONE_FS (not threads) share
+ * what ckpt restores per process: refuse them by name rather than bring them
+ * back apart. */
+static int refuse_shared_tables(const struct tree *tree, size_t i)
+{
+	static const struct { int type; const char *what; } kinds[] = {
+		{ KCMP_VM, "its memory (CLONE_VM or vfork)" },
+		{ KCMP_FILES, "its fd table (CLONE_FILES)" },
+		{ KCMP_FS, "its cwd, root and umask (CLONE_FS)" },
+	};
+	const struct task *t = &tree->tasks[i];
+
+	for (size_t o = 0; o < i; o++) {
+		if (tree->tasks[o].zombie)
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
+			if (syscall(SYS_kcmp, t->pid, tree->tasks[o].pid, kinds[k].type, 0, 0) == 0)
+				return error("pid %d shares %s with pid %d, which ckpt cannot carry "
+					     "yet", t->pid, kinds[k].what, tree->tasks[o].pid);
+	}
+	return 0;
+}
+
 /* Every process of the tree, one after the other: its state, its pages,
  * its images. */
 static int dump_tree(struct tree *tree, struct version *v)
@@ -199,7 +223,7 @@ static int dump_tree(struct tree *tree, struct version *v)
 			if (tree->tasks[p].pid == task->ppid)
 				task->parent_files = tree->tasks[p].files;
 		task->shared = &tree->shared;
-		if (collect(task) || dump_mm_pages(task, v) || write_images(task, v))
+		if (refuse_shared_tables(tree, i) || collect(task) || dump_mm_pages(task, v) || write_images(task, v))
 			return -1;
 		pr_info("pid %d: %zu threads, %lu bytes of pages", task->pid, task->nr_threads,
 			(unsigned long)task->mm->pages_bytes);

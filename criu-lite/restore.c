@@ -118,9 +118,15 @@ static int load_images(struct rtree *r, const Inventory *inv)
 		return -1;
 	if (tree->n_tasks < 1 || tree->tasks[0]->pid != inv->root_pid || tree->tasks[0]->zombie)
 		return error("the process tree image does not match the inventory");
-	r->shared = img_read(r->vdfd, "shared.img", IMG_SHARED, &shared_entry__descriptor);
-	if (!r->shared)
-		return -1;
+	/* Versions made before pipes and shared memory were carried have none. */
+	if (faccessat(r->vdfd, "shared.img", F_OK, 0) && errno == ENOENT) {
+		r->shared = xmalloc(sizeof(*r->shared));
+		shared_entry__init(r->shared);
+	} else {
+		r->shared = img_read(r->vdfd, "shared.img", IMG_SHARED, &shared_entry__descriptor);
+		if (!r->shared)
+			return -1;
+	}
 	r->nr_shared = 2 * r->shared->n_pipes + r->shared->n_shmem;
 	r->nr = tree->n_tasks;
 	r->plans = xzalloc(r->nr * sizeof(*r->plans));
