@@ -14,6 +14,9 @@
 int dump_threads(struct task *task);
 /* Per-thread state that must be set from inside the thread. */
 int restore_thread_inside(struct task *task, struct thread *t, const ThreadCore *tc);
+/* The pending signals of a thread, or (shared) of its process, as raw
+ * siginfo records (PTRACE_PEEKSIGINFO). */
+int dump_pending(pid_t tid, bool shared, SiginfoEntry ***out, size_t *n);
 /* Registers, XSTATE, mask: the very last step before the thread runs. */
 int restore_thread_regs(struct task *task, struct thread *t, const ThreadCore *tc);
 /* Scheduling: set from the restorer. */

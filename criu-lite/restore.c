@@ -714,90 +714,78 @@ static int make_pipe(struct rtree *r, size_t k)
 
 /* A real shared anonymous object (it shows as /dev/zero in the maps, as
  * before), filled from its image, kept as an fd through map_files. */
-/* A deleted file that was mapped shared: made again under its name (so that
- * the maps show it as before), filled, and unlinked. */
-static int make_deleted_file(struct rtree *r, size_t k)
+/* The object shared memory k lives in: a real shared anonymous object (it
+ * shows as /dev/zero in the maps, as before), kept as an fd through
+ * map_files; or, for a deleted file that was mapped shared (a POSIX
+ * semaphore, say), the file made again under its name and unlinked. */
+static int shmem_object(const ShmemEntry *se)
 {
-	const ShmemEntry *se = r->shared->shmem[k];
-	char name[64];
-	cleanup_close int img = -1;
+	char path[96];
+	void *map;
 	int fd;
 
-	fd = open(se->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return error_errno("cannot make the deleted file '%s' again", se->path);
-	unlink(se->path);
-	snprintf(name, sizeof(name), "shmem-%lu.img", (unsigned long)se->ino);
-	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
-	if (img < 0 || ftruncate(fd, se->size)) {
-		close(fd);
-		return error_errno("cannot fill the deleted file '%s'", se->path);
-	}
-	for (size_t i = 0; i < se->n_runs; i++) {
-		const PageRun *run = se->runs[i];
-		uint64_t len = run->nr * PAGE_SIZE;
-		off_t in = run->off, out = run->vaddr;
-
-		if (run->vaddr + len > se->size)
-			len = se->size - run->vaddr;
-		/* copy_file_range() refuses to cross file systems: copy by hand */
-		while (run->vaddr < se->size && len) {
-			char buf[65536];
-			size_t chunk = len < sizeof(buf) ? len : sizeof(buf);
-
-			if (pread_all(img, buf, chunk, in) || pwrite_all(fd, buf, chunk, out))
-				break;
-			in += chunk;
-			out += chunk;
-			len -= chunk;
-		}
-		if (run->vaddr >= se->size || len) {
+	if (se->path) {
+		fd = open(se->path, O_RDWR | O_CREAT | O_EXCL, 0600);
+		if (fd < 0)
+			return error_errno("cannot make the deleted file '%s' again", se->path);
+		unlink(se->path);
+		if (ftruncate(fd, se->size)) {
 			close(fd);
-			return error("image '%s' is shorter than its runs", name);
+			return error_errno("cannot size the deleted file '%s'", se->path);
 		}
+		return fd;
 	}
-	if (fcntl(fd, F_SETFD, 0) || move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k))
-		return error_errno("cannot keep the deleted file '%s'", se->path);
-	return 0;
-}
-
-static int make_shmem(struct rtree *r, size_t k)
-{
-	const ShmemEntry *se = r->shared->shmem[k];
-	char path[96], name[64];
-	cleanup_close int img = -1;
-	int fd;
-	uint8_t *map;
-
-	if (!se->size)
-		return error("shared memory %lu has no size", (unsigned long)se->ino);
 	map = mmap(NULL, se->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
 		return error_errno("cannot make shared memory of %lu bytes", (unsigned long)se->size);
-	snprintf(name, sizeof(name), "shmem-%lu.img", (unsigned long)se->ino);
-	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
-	if (img < 0) {
-		munmap(map, se->size);
-		return error_errno("cannot open image '%s'", name);
-	}
-	for (size_t i = 0; i < se->n_runs; i++) {
-		const PageRun *run = se->runs[i];
-		uint64_t len = run->nr * PAGE_SIZE;
-
-		if (run->vaddr + len > se->size)
-			len = se->size - run->vaddr;
-		if (run->vaddr >= se->size || pread_all(img, map + run->vaddr, len, run->off)) {
-			munmap(map, se->size);
-			return error("image '%s' is shorter than its runs", name);
-		}
-	}
 	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)map,
 		 (unsigned long)map + ((se->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
 	fd = open(path, O_RDWR);
 	munmap(map, se->size);
-	if (fd < 0 || move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k))
+	if (fd < 0)
 		return error_errno("cannot keep shared memory %lu", (unsigned long)se->ino);
-	return 0;
+	return fd;
+}
+
+/* Shared memory k: made, filled from shmem-INO.img through a mapping of
+ * ours, and put at its place in the shared range. */
+static int make_shmem(struct rtree *r, size_t k)
+{
+	const ShmemEntry *se = r->shared->shmem[k];
+	char name[64];
+	cleanup_close int img = -1;
+	uint8_t *map;
+	int fd, ret = 0;
+
+	if (!se->size)
+		return error("shared memory %lu has no size", (unsigned long)se->ino);
+	snprintf(name, sizeof(name), "shmem-%lu.img", (unsigned long)se->ino);
+	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
+	if (img < 0)
+		return error_errno("cannot open image '%s'", name);
+	fd = shmem_object(se);
+	if (fd < 0)
+		return -1;
+	map = mmap(NULL, se->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		close(fd);
+		return error_errno("cannot map shared memory %lu", (unsigned long)se->ino);
+	}
+	for (size_t i = 0; i < se->n_runs && !ret; i++) {
+		const PageRun *run = se->runs[i];
+		uint64_t len = run->nr * PAGE_SIZE;
+
+		if (run->vaddr + len > se->size)
+			len = se->size - run->vaddr;
+		if (run->vaddr >= se->size || pread_all(img, map + run->vaddr, len, run->off))
+			ret = error("image '%s' is shorter than its runs", name);
+	}
+	munmap(map, se->size);
+	if (!ret && move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k))
+		ret = error_errno("cannot keep shared memory %lu", (unsigned long)se->ino);
+	if (ret)
+		close(fd);
+	return ret;
 }
 
 static int make_shared(struct rtree *r)
@@ -818,7 +806,7 @@ static int make_shared(struct rtree *r)
 		if (make_pipe(r, k))
 			return -1;
 	for (size_t k = 0; k < r->shared->n_shmem; k++)
-		if (r->shared->shmem[k]->path ? make_deleted_file(r, k) : make_shmem(r, k))
+		if (make_shmem(r, k))
 			return -1;
 	return 0;
 }

@@ -27,9 +27,6 @@ int dump_signals(struct task *task)
 {
 	TaskCore *core = task->core;
 	struct thread *leader = &task->threads[0];
-	siginfo_t si[32];
-	struct ptrace_peeksiginfo_args a = { .off = 0, .flags = PTRACE_PEEKSIGINFO_SHARED,
-					     .nr = ARRAY_SIZE(si) };
 
 	core->sigactions = xzalloc(NSIG_KERNEL * sizeof(*core->sigactions));
 	for (int sig = 1; sig <= NSIG_KERNEL; sig++) {
@@ -55,29 +52,7 @@ int dump_signals(struct task *task)
 		core->sigactions[core->n_sigactions++] = e;
 	}
 
-	core->shared_pending = NULL;
-	core->n_shared_pending = 0;
-	for (;;) {
-		long got = ptrace(PTRACE_PEEKSIGINFO, task->pid, &a, si);
-
-		if (got < 0)
-			return error_errno("pid %d: cannot read pending signals", task->pid);
-		if (!got)
-			break;
-		for (long i = 0; i < got; i++) {
-			SiginfoEntry *e = xmalloc(sizeof(*e));
-
-			siginfo_entry__init(e);
-			e->raw.len = sizeof(siginfo_t);
-			e->raw.data = xmalloc(sizeof(siginfo_t));
-			memcpy(e->raw.data, &si[i], sizeof(siginfo_t));
-			core->shared_pending = xrealloc(core->shared_pending,
-							(core->n_shared_pending + 1) * sizeof(e));
-			core->shared_pending[core->n_shared_pending++] = e;
-		}
-		a.off += got;
-	}
-	return 0;
+	return dump_pending(task->pid, true, &core->shared_pending, &core->n_shared_pending);
 }
 
 /* Runs in the new child, with every signal blocked: raw rt_sigaction keeps

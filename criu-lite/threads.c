@@ -40,7 +40,7 @@ struct kernel_stack_t {
 	uint64_t size;
 };
 
-static int dump_pending(pid_t tid, bool shared, SiginfoEntry ***out, size_t *n)
+int dump_pending(pid_t tid, bool shared, SiginfoEntry ***out, size_t *n)
 {
 	siginfo_t si[32];
 	struct ptrace_peeksiginfo_args a = { .off = 0, .flags = shared ? PTRACE_PEEKSIGINFO_SHARED : 0,
