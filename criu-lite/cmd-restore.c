@@ -8,13 +8,16 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "usage: ckpt restore [-D DIR] [--version N] [--detach]\n\n"
+	fprintf(f, "usage: ckpt restore [-D DIR] [--version N] [--detach] [--pidns]\n\n"
 		   "Recreate the checkpointed process from the newest version in the store DIR,\n"
 		   "with its original PID and thread IDs.  Without --detach ckpt stays its parent\n"
 		   "and exits with its exit status (128+N if signal N killed it).\n\n"
 		   "  -D, --dir DIR      the store (default ./checkpoint)\n"
 		   "  -n, --version N    restore version N instead of the newest\n"
 		   "  -d, --detach       return once the process runs\n"
+		   "      --pidns        restore into a new pid and mount namespace, under a\n"
+		   "                     small init of ckpt's (PID 1) with its own /proc, so that\n"
+		   "                     the processes get their PIDs even where those are taken\n"
 		   "  -h, --help         this text\n");
 }
 
@@ -24,6 +27,7 @@ int cmd_restore(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'D' },
 		{ "version", required_argument, NULL, 'n' },
 		{ "detach", no_argument, NULL, 'd' },
+		{ "pidns", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -45,6 +49,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'd':
 			o.detach = true;
+			break;
+		case 'P':
+			o.pidns = true;
 			break;
 		case 'h':
 			help(stdout);

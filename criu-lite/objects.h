@@ -20,7 +20,7 @@ int dump_pending(pid_t tid, bool shared, SiginfoEntry ***out, size_t *n);
 /* Registers, XSTATE, mask: the very last step before the thread runs. */
 int restore_thread_regs(struct task *task, struct thread *t, const ThreadCore *tc);
 /* Scheduling: set from the restorer. */
-int restore_thread_outside(struct task *task, const ThreadCore *tc);
+int restore_thread_outside(struct task *task, const struct thread *t, const ThreadCore *tc);
 /* Pending signals, queued from inside each thread, with signals blocked. */
 int restore_thread_signals(struct task *task, struct thread *t, const ThreadCore *tc);
 

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/ptrace.h>
@@ -49,7 +50,8 @@
 
 /* What one new process needs, prepared before it exists. */
 struct plan {
-	pid_t pid;
+	pid_t pid;		/* the saved pid, as the process sees itself */
+	pid_t real;		/* as ckpt sees it: another number with --pidns */
 	const PstreeTask *pt;
 	TaskCore *core;		/* NULL for a zombie */
 	MmEntry *mm;
@@ -70,6 +72,8 @@ struct plan {
 struct rtree {
 	struct plan *plans;	/* parents before children, plans[0] the root */
 	size_t nr;
+	bool pidns;		/* in a new pid namespace, under an init of ours */
+	pid_t init;		/* that init, as we see it */
 	int vdfd;
 	uint64_t tramp;		/* free in every image and in ckpt itself */
 	int sync[2];
@@ -172,7 +176,7 @@ static int check_pid_free(pid_t pid)
 
 	snprintf(path, sizeof(path), "/proc/%d", pid);
 	if (!access(path, F_OK))
-		return error("pid %d is in use; kill that process first", pid);
+		return error("pid %d is in use; kill that process first, or restore with --pidns", pid);
 	return 0;
 }
 
@@ -187,13 +191,13 @@ static int check_machine(const struct rtree *r, const Inventory *inv)
 	for (size_t n = 0; n < r->nr; n++) {
 		const struct plan *p = &r->plans[n];
 
-		if (check_pid_free(p->pid))
+		if (!r->pidns && check_pid_free(p->pid))
 			return -1;
 		if (p->pt->zombie)
 			continue;
 		if (check_rights(p))
 			return -1;
-		for (size_t i = 0; i < p->pt->n_threads; i++)
+		for (size_t i = 0; !r->pidns && i < p->pt->n_threads; i++)
 			if (check_pid_free(p->pt->threads[i]))
 				return -1;
 		for (size_t i = 0; i < p->mm->n_vmas; i++) {
@@ -305,6 +309,16 @@ static pid_t clone_with_pid(pid_t pid, uint64_t flags)
 		.exit_signal = SIGCHLD,
 		.set_tid = (uint64_t)&tid,
 		.set_tid_size = 1,
+	};
+
+	return syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static pid_t clone_in_new_ns(void)
+{
+	struct clone_args args = {
+		.flags = CLONE_NEWPID | CLONE_NEWNS,
+		.exit_signal = SIGCHLD,
 	};
 
 	return syscall(SYS_clone3, &args, sizeof(args));
@@ -481,7 +495,9 @@ static int create_threads(struct task *task, const struct plan *p)
 		/* task->threads has room for all: `leader` stays valid. */
 		t = &task->threads[task->nr_threads++];
 		memset(t, 0, sizeof(*t));
-		t->tid = ret;
+		/* the clone event says it as we see it, the task as it does */
+		t->tid = new_tid ? new_tid : ret;
+		t->vtid = ret;
 		t->seized = true;
 		t->injected = true;	/* its mask came blocked from the leader */
 		if (ret != tid)
@@ -519,7 +535,7 @@ static int drive_state(struct rtree *r, struct plan *p)
 		return -1;
 	for (size_t i = 0; i < task->nr_threads; i++)
 		if (restore_thread_inside(task, &task->threads[i], p->core->threads[i]) ||
-		    restore_thread_outside(task, p->core->threads[i]))
+		    restore_thread_outside(task, &task->threads[i], p->core->threads[i]))
 			return -1;
 	if (restore_timers(task) || restore_rlimits(task))
 		return -1;
@@ -559,7 +575,13 @@ static int fix_groups(struct rtree *r)
 
 		if (p->pt->zombie)
 			continue;
-		now = getpgid(p->pid);
+		long pgid;
+
+		/* asked inside: with --pidns our numbers differ from its own */
+		if (task_syscall_ok(&p->task, &p->task.threads[0], SYS_getpgid, "getpgid", &pgid,
+				    0, 0, 0, 0, 0, 0))
+			return -1;
+		now = pgid;
 		if (now == p->pt->pgid || !find_plan(r, p->pt->pgid))
 			continue;
 		if (task_syscall_ok(&p->task, &p->task.threads[0], SYS_setpgid, "setpgid", NULL,
@@ -567,6 +589,39 @@ static int fix_groups(struct rtree *r)
 			return -1;
 	}
 	return 0;
+}
+
+/* The plan of a process we see as `real`: the same number, or with --pidns
+ * the last of NSpid in its status (its pid in the new namespace). */
+static struct plan *plan_of(struct rtree *r, pid_t real)
+{
+	struct plan *p = NULL;
+
+	for (size_t i = 0; i < r->nr; i++)
+		if (r->plans[i].real == real)
+			return &r->plans[i];
+	if (!r->pidns) {
+		p = find_plan(r, real);
+	} else {
+		char path[64];
+		cleanup_free char *text = NULL;
+		const char *ns;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", real);
+		text = read_file(path, NULL);
+		ns = text ? strstr(text, "\nNSpid:") : NULL;
+		if (ns) {
+			const char *end = strchr(ns + 1, '\n');
+			const char *last = end;
+
+			while (last > ns && last[-1] != '\t' && last[-1] != ' ')
+				last--;
+			p = find_plan(r, atoi(last));
+		}
+	}
+	if (p)
+		p->real = real;
+	return p;
 }
 
 /* Run the event loop of the new tree until every process has stopped itself
@@ -595,7 +650,7 @@ static int wait_all_stopped(struct rtree *r)
 				continue;
 			return error_errno("waiting for the new processes");
 		}
-		p = find_plan(r, pid);
+		p = plan_of(r, pid);
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (p && p->pt->zombie)
 				continue;
@@ -616,8 +671,14 @@ static int wait_all_stopped(struct rtree *r)
 
 static void kill_tree(struct rtree *r)
 {
-	for (size_t i = 0; i < r->nr; i++)
+	/* An init's death ends its whole pid namespace. */
+	if (r->init > 0)
+		kill(r->init, SIGKILL);
+	for (size_t i = 0; !r->pidns && i < r->nr; i++)
 		kill(r->plans[i].pid, SIGKILL);
+	for (size_t i = 0; r->pidns && i < r->nr; i++)
+		if (r->plans[i].real > 0)
+			kill(r->plans[i].real, SIGKILL);
 	/* We are a subreaper meanwhile: everything made comes back to us. */
 	for (int tries = 0; tries < 5000; tries++) {
 		pid_t got = waitpid(-1, NULL, __WALL | WNOHANG);
@@ -817,16 +878,100 @@ static void close_shared(struct rtree *r)
 		syscall(SYS_close_range, r->shared_base, r->shared_base + r->nr_shared - 1, 0);
 }
 
+/*
+ * --pidns: PID 1 of a new pid and mount namespace.  It mounts a /proc of the
+ * namespace, makes the root of the tree with its pid, reaps whatever the
+ * namespace orphans, and ends with the root, passing on its status (its own
+ * death ends the namespace).
+ */
+static pid_t init_root;
+
+static void init_forward(int sig)
+{
+	kill(init_root, sig);
+}
+
+static void __attribute__((noreturn)) init_main(struct rtree *r)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_handler = init_forward, .sa_flags = SA_RESTART };
+	sigset_t none;
+	int status;
+	pid_t root;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		child_fail(r, 1, "cannot mount /proc in the new namespace: %s", strerror(errno));
+	prctl(PR_SET_NAME, "ckpt-init");
+	root = clone_with_pid(r->plans[0].pid, 0);
+	if (root == 0)
+		child_main(r, 0);
+	if (root < 0)
+		child_fail(r, 1, "cannot create pid %d: %s", r->plans[0].pid, strerror(errno));
+	close(r->sync[0]);
+	close(r->sync[1]);
+	close_shared(r);
+	/* Signals sent to us from outside are the job's: pass them on. */
+	init_root = root;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (;;) {
+		pid_t got = waitpid(-1, &status, 0);
+
+		if (got == root)
+			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		if (got < 0 && errno == ECHILD)
+			_exit(0);
+	}
+}
+
+static pid_t find_root_of_init(struct rtree *r, pid_t init)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", init, init);
+	for (int tries = 0; tries < STOP_TIMEOUT_S * 1000; tries++) {
+		cleanup_free char *text = read_file(path, NULL);
+		int pid = text ? atoi(text) : 0;
+
+		if (pid > 0)
+			return pid;
+		if (waitpid(init, NULL, WNOHANG) == init)
+			return error("the new pid namespace ended: %s",
+				     r->child_err[0] ? r->child_err : "no reason given");
+		sleep_ms(1);
+	}
+	return error("the root of the new pid namespace did not appear");
+}
+
 static int start_tree(struct rtree *r)
 {
-	pid_t pid = clone_with_pid(r->plans[0].pid, 0);
+	pid_t pid;
 
-	if (pid == 0)
-		child_main(r, 0);
+	if (r->pidns) {
+		r->init = clone_in_new_ns();
+		if (r->init == 0)
+			init_main(r);
+		if (r->init < 0)
+			return error_errno("cannot make a new pid namespace");
+		pid = find_root_of_init(r, r->init);
+		if (pid < 0)
+			return -1;
+		r->plans[0].real = pid;
+	} else {
+		pid = clone_with_pid(r->plans[0].pid, 0);
+		if (pid == 0)
+			child_main(r, 0);
+		if (pid > 0)
+			r->plans[0].real = pid;
+	}
 	close(r->sync[0]);
 	if (pid < 0) {
 		if (errno == EEXIST)
-			error("pid %d is in use; kill that process first", r->plans[0].pid);
+			error("pid %d is in use; kill that process first, or restore with --pidns",
+			      r->plans[0].pid);
 		else if (errno == EPERM)
 			error("cannot create a process with pid %d: ckpt restore needs root "
 			      "(CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE)", r->plans[0].pid);
@@ -851,7 +996,8 @@ static int drive_tree(struct rtree *r)
 
 		if (p->pt->zombie)
 			continue;
-		task->pid = p->pid;
+		task->pid = p->real;
+		task->vpid = p->pid;
 		task->core = p->core;
 		task->mm = p->mm;
 		task->files = p->files;
@@ -859,7 +1005,8 @@ static int drive_tree(struct rtree *r)
 		task->scratch = r->tramp + SCRATCH_OFF;
 		task->threads = xzalloc(p->core->n_threads * sizeof(*task->threads));
 		task->nr_threads = 1;
-		task->threads[0].tid = p->pid;
+		task->threads[0].tid = p->real;
+		task->threads[0].vtid = p->pid;
 		task->threads[0].seized = true;
 	}
 	if (fix_groups(r))
@@ -893,7 +1040,7 @@ static int release_tree(struct rtree *r)
 
 int restore(const struct restore_opts *o)
 {
-	struct rtree r = { .sync = { -1, -1 } };
+	struct rtree r = { .sync = { -1, -1 }, .pidns = o->pidns };
 	struct page_check check = { 0 };
 	Inventory *inv = NULL;
 	unsigned number;
@@ -958,7 +1105,8 @@ int restore(const struct restore_opts *o)
 	pr_info("pid %d restored from version %u", r.plans[0].pid, number);
 	if (o->detach)
 		return EXIT_OK;
-	return wait_exit(r.plans[0].pid);
+	/* With --pidns our child is the init, which ends with the root. */
+	return wait_exit(r.pidns ? r.init : r.plans[0].pid);
 fail:
 	/* A damaged page image explains a failure best. */
 	if (join_check(&check)) {

@@ -7,6 +7,7 @@ struct restore_opts {
 	const char *dir;
 	unsigned version;	/* 0: the newest */
 	bool detach;
+	bool pidns;		/* into a new pid and mount namespace */
 };
 
 /* Returns the exit status for ckpt: without --detach, the restored

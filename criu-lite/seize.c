@@ -67,7 +67,7 @@ int seize_task(struct task *task, pid_t pid)
 	struct proc_stat st;
 
 	memset(task, 0, sizeof(*task));
-	task->pid = pid;
+	task->pid = task->vpid = pid;
 	if (proc_parse_stat(pid, 0, &st))
 		return -1;
 	task->ppid = st.ppid;
@@ -106,7 +106,7 @@ int seize_task(struct task *task, pid_t pid)
 			task->threads = xrealloc(task->threads, (task->nr_threads + 1) * sizeof(*t));
 			t = &task->threads[task->nr_threads];
 			memset(t, 0, sizeof(*t));
-			t->tid = tids[i];
+			t->tid = t->vtid = tids[i];
 			if (infect_seize(t->tid, 0)) {
 				if (errno == ESRCH && t->tid != pid)
 					continue;	/* the thread exited meanwhile */

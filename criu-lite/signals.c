@@ -89,7 +89,7 @@ int restore_shared_signals(struct task *task)
 			return error("pid %d: %s", task->pid, infect_why());
 		if (task_syscall_ok(task, &task->threads[0], SYS_rt_sigqueueinfo,
 				    "queue a pending signal", NULL,
-				    task->pid, si->si_signo, task->scratch, 0, 0, 0))
+				    task->vpid, si->si_signo, task->scratch, 0, 0, 0))
 			return -1;
 	}
 	return 0;

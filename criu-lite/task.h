@@ -16,7 +16,8 @@
 #include "images/shared.pb-c.h"
 
 struct thread {
-	pid_t tid;
+	pid_t tid;			/* as ckpt sees it */
+	pid_t vtid;			/* as the task sees it (its pid namespace) */
 	bool seized;
 	bool injected;			/* registers borrowed: put them back */
 	bool retpath_ready;		/* its return path is written (dump) */
@@ -25,7 +26,8 @@ struct thread {
 };
 
 struct task {
-	pid_t pid;
+	pid_t pid;			/* as ckpt sees it */
+	pid_t vpid;			/* as the task sees it (its pid namespace) */
 	pid_t ppid, pgid, sid;		/* ppid 0 for the root of a tree */
 	bool zombie;			/* exited; nothing but exit_status to save */
 	int exit_status;

@@ -213,25 +213,25 @@ int restore_thread_signals(struct task *task, struct thread *t, const ThreadCore
 			return error("pid %d: %s", task->pid, infect_why());
 		/* From the thread itself, so that any si_code is allowed. */
 		if (task_syscall_ok(task, t, SYS_rt_tgsigqueueinfo, "queue a pending signal", NULL,
-				    task->pid, t->tid, si->si_signo, task->scratch, 0, 0))
+				    task->vpid, t->vtid, si->si_signo, task->scratch, 0, 0))
 			return -1;
 	}
 	return 0;
 }
 
-int restore_thread_outside(struct task *task, const ThreadCore *tc)
+int restore_thread_outside(struct task *task, const struct thread *t, const ThreadCore *tc)
 {
 	struct sched_param sp = { .sched_priority = tc->sched_prio };
-	if (sched_setscheduler(tc->tid, tc->sched_policy, &sp))
+	if (sched_setscheduler(t->tid, tc->sched_policy, &sp))
 		return error_errno("pid %d: thread %d: cannot set scheduling policy %d", task->pid,
-				   tc->tid, tc->sched_policy);
-	if (setpriority(PRIO_PROCESS, tc->tid, tc->nice))
+				   t->tid, tc->sched_policy);
+	if (setpriority(PRIO_PROCESS, t->tid, tc->nice))
 		return error_errno("pid %d: thread %d: cannot set nice value %d", task->pid,
-				   tc->tid, tc->nice);
+				   t->tid, tc->nice);
 	if (tc->has_affinity &&
-	    sched_setaffinity(tc->tid, tc->affinity.len, (cpu_set_t *)tc->affinity.data))
+	    sched_setaffinity(t->tid, tc->affinity.len, (cpu_set_t *)tc->affinity.data))
 		return error_errno("pid %d: thread %d: cannot set its CPU affinity", task->pid,
-				   tc->tid);
+				   t->tid);
 	return 0;
 }
 

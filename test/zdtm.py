@@ -12,6 +12,8 @@ appends "PASS" or "FAIL: reason".  Modes:
   leave  dump --leave-running, kill the original, restore --detach, SIGTERM
   twice  dump, restore, dump the restored process, restore again, SIGTERM
   fg     dump, restore without --detach: ckpt's exit status is the verdict
+  pidns  dump --leave-running, restore a copy with --pidns beside the original
+         (same pids, new pid namespace): ckpt's exit status is the copy's verdict
 
 The group "badinput" checks the one-line errors for a missing, traced or busy
 PID, corrupt and truncated images, a dump killed half way and a full disk.
@@ -40,8 +42,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 STATIC = os.path.join(HERE, 'zdtm', 'static')
 REAL = os.path.join(HERE, 'zdtm', 'real')
-ALL_MODES = ['plain', 'dump', 'leave', 'twice', 'fg']
-DEFAULT_MODES = ['plain', 'dump', 'leave', 'twice']   # fg where the .desc says so
+ALL_MODES = ['plain', 'dump', 'leave', 'twice', 'fg', 'pidns']
+DEFAULT_MODES = ['plain', 'dump', 'leave', 'twice', 'pidns']   # fg where the .desc says so
 PYTHON = '/usr/bin/python3'     # Debian's: it has python3-torch (pyenv's does not)
 
 READY_TIMEOUT = 30
@@ -463,16 +465,30 @@ class Run:
         if not alive(pid):
             raise Fail('restore gave exit 0 but there is no process %d' % pid)
 
-    def restore_fg(self):
-        """Restore without --detach: ckpt stays the parent and exits with the test's status."""
-        pid = self.pid
-        REAPER.forget(pid)
-        rpid, errpath = self.ckpt('restore', '-D', self.store, wait=False)
+    def restore_fg(self, pidns=False):
+        """Restore without --detach: ckpt stays the parent and exits with the test's status.
+        With pidns, a copy is restored into a new pid namespace beside the
+        original, which still runs: the copy is ckpt's grandchild (under
+        ckpt's init), and SIGTERM reaches it through ckpt and the init."""
+        pid = original = self.pid
+        if not pidns:
+            REAPER.forget(pid)
+        rpid, errpath = self.ckpt('restore', '-D', self.store, *(['--pidns'] if pidns else []),
+                                  wait=False)
         exe = os.path.realpath(self.desc['argv0'][0])
+        if pidns:
+            def copy():
+                kids = [k for k in descendants(rpid) if k != original]
+                return kids[1] if len(kids) > 1 else -1   # [init, root, ...]
 
         # ckpt says nothing when the process runs: wait until it looks restored
         # (its binary, its SIGTERM handler, nobody tracing it) before signalling.
         def restored():
+            nonlocal pid
+            if pidns:
+                pid = copy()
+                if pid < 0:
+                    return False
             try:
                 if os.path.realpath('/proc/%d/exe' % pid) != exe:
                     return False
@@ -495,7 +511,7 @@ class Run:
                 raise Fail('restored process not running %d s after restore' % CKPT_TIMEOUT)
             stable = stable + 1 if restored() else 0
             time.sleep(0.05)
-        os.kill(pid, signal.SIGTERM)
+        os.kill(rpid if pidns else pid, signal.SIGTERM)
         st = REAPER.wait(rpid, self.desc.get('verdict_timeout', VERDICT_TIMEOUT))
         if st is None:
             raise Fail('ckpt restore did not exit after SIGTERM to %d' % pid)
@@ -540,6 +556,11 @@ class Run:
         elif m == 'fg':
             self.dump()
             self.restore_fg()
+        elif m == 'pidns':
+            # a copy beside the original, which runs on with the same pids
+            self.dump(leave=True)
+            self.restore_fg(pidns=True)
+            self.kill_original()
         if 'compare' in d and m != 'plain':
             self.compare(d['compare'])
 
