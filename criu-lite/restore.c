@@ -674,9 +674,9 @@ static void kill_tree(struct rtree *r)
 	/* An init's death ends its whole pid namespace. */
 	if (r->init > 0)
 		kill(r->init, SIGKILL);
-	for (size_t i = 0; !r->pidns && i < r->nr; i++)
-		kill(r->plans[i].pid, SIGKILL);
-	for (size_t i = 0; r->pidns && i < r->nr; i++)
+	/* Only what we made and saw: a pid that was busy is someone else's.
+	 * Children not seen yet die with their parent (PDEATHSIG). */
+	for (size_t i = 0; i < r->nr; i++)
 		if (r->plans[i].real > 0)
 			kill(r->plans[i].real, SIGKILL);
 	/* We are a subreaper meanwhile: everything made comes back to us. */
