@@ -30,18 +30,25 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/* The buffers stay for the next process of the tree: fresh memory is slow
+ * to touch on some machines, and a tree of many small processes would pay
+ * for it each time. */
+static uint8_t *pool[PW_BUFS];
+
 int pw_start(struct page_writer *pw, struct img_out *out)
 {
 	memset(pw, 0, sizeof(*pw));
 	pw->out = out;
 	for (int i = 0; i < PW_BUFS; i++) {
-		pw->bufs[i] = mmap(NULL, PW_BUF_BYTES, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (pw->bufs[i] == MAP_FAILED) {
-			pw->bufs[i] = NULL;
-			pw_finish(pw);
-			return error_errno("cannot allocate copy buffers");
+		if (!pool[i]) {
+			void *b = mmap(NULL, PW_BUF_BYTES, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (b == MAP_FAILED)
+				return error_errno("cannot allocate copy buffers");
+			pool[i] = b;
 		}
+		pw->bufs[i] = pool[i];
 	}
 	pthread_mutex_init(&pw->mu, NULL);
 	pthread_cond_init(&pw->changed, NULL);
@@ -87,9 +94,6 @@ int pw_finish(struct page_writer *pw)
 		pthread_join(pw->thread, NULL);
 		pw->running = false;
 	}
-	for (int i = 0; i < PW_BUFS; i++)
-		if (pw->bufs[i])
-			munmap(pw->bufs[i], PW_BUF_BYTES);
 	err = pw->err;
 	memset(pw->bufs, 0, sizeof(pw->bufs));
 	if (err) {

@@ -233,6 +233,10 @@ int proc_parse_status_text(const char *text, struct proc_status *st)
 			st->cap_amb = strtoull(line + 7, NULL, 16);
 		else if (!strncmp(line, "SigBlk:", 7))
 			st->sig_blk = strtoull(line + 7, NULL, 16);
+		else if (!strncmp(line, "SigIgn:", 7))
+			st->sig_ign = strtoull(line + 7, NULL, 16);
+		else if (!strncmp(line, "SigCgt:", 7))
+			st->sig_cgt = strtoull(line + 7, NULL, 16);
 		else if (!strncmp(line, "ShdPnd:", 7))
 			st->shd_pnd = strtoull(line + 7, NULL, 16);
 		else if (!strncmp(line, "NoNewPrivs:", 11))

@@ -66,6 +66,7 @@ struct proc_status {
 	size_t nr_groups;
 	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
 	uint64_t sig_blk, shd_pnd;
+	uint64_t sig_ign, sig_cgt;	/* SigIgn, SigCgt: ignored, caught */
 	int no_new_privs;
 	int seccomp;
 	unsigned umask;

@@ -12,6 +12,7 @@
 #include "infect.h"
 #include "log.h"
 #include "objects.h"
+#include "proc.h"
 #include "util.h"
 
 #define NSIG_KERNEL 64
@@ -28,12 +29,22 @@ int dump_signals(struct task *task)
 	TaskCore *core = task->core;
 	struct thread *leader = &task->threads[0];
 
+	struct proc_status ps;
+	uint64_t ask;
+
+	/* Ask only for the signals that are caught or ignored, and SIGCHLD
+	 * (whose flags matter even at SIG_DFL: SA_NOCLDWAIT): the flags of other
+	 * default actions change nothing, and each question is a remote call. */
+	if (proc_parse_status(task->pid, &ps))
+		return -1;
+	proc_free_status(&ps);
+	ask = ps.sig_cgt | ps.sig_ign | (1ULL << (SIGCHLD - 1));
 	core->sigactions = xzalloc(NSIG_KERNEL * sizeof(*core->sigactions));
 	for (int sig = 1; sig <= NSIG_KERNEL; sig++) {
 		struct kernel_sigaction ka;
 		SigactionEntry *e;
 
-		if (sig == SIGKILL || sig == SIGSTOP)
+		if (sig == SIGKILL || sig == SIGSTOP || !(ask & (1ULL << (sig - 1))))
 			continue;
 		/* No /proc file tells the handler: ask the task. */
 		if (task_syscall_ok(task, leader, SYS_rt_sigaction, "rt_sigaction", NULL,

@@ -28,10 +28,10 @@ def build():
         subprocess.run(['gcc', '-O2', '-pthread', '-o', os.path.join(TMP, prog), src], check=True)
 
 
-def start_hog(mib, threads):
+def start_hog(mib, threads, procs=1):
     log = os.path.join(TMP, 'hog.out')
     with open(log, 'w') as f:
-        p = subprocess.Popen([os.path.join(TMP, 'memhog'), str(mib), str(threads)],
+        p = subprocess.Popen([os.path.join(TMP, 'memhog'), str(mib), str(threads), str(procs)],
                              stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
                              close_fds=True, start_new_session=True)
     deadline = time.time() + 300
@@ -100,6 +100,41 @@ def one_round(mib, threads):
     return dict(dump=t_dump, write=t_w, restore=t_rst, read=t_r, freeze=freeze, size=size, ok=ok)
 
 
+def tree_round(mib, procs):
+    """Dump and restore of a tree of procs processes of mib each."""
+    store = os.path.join(TMP, 'store')
+    shutil.rmtree(store, ignore_errors=True)
+    p, log = start_hog(mib, 1, procs)
+    t_dump, _ = timed([CKPT, 'dump', '-p', str(p.pid), '-D', store])
+    p.wait()
+    time.sleep(0.2)
+    while True:     # the killed children come to us: reap them before the restore
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+    t_rst, _ = timed([CKPT, 'restore', '-D', store, '--detach'])
+    os.kill(p.pid, signal.SIGTERM)
+    status = reap(p.pid)
+    ok = status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    shutil.rmtree(store, ignore_errors=True)
+    return t_dump, t_rst, ok
+
+
+def tree_bench():
+    spec = os.environ.get('BENCH_TREE', '50x20 1x1000')
+    print('\ntrees (%d rounds, medians): processes x MiB each' % ROUNDS)
+    print('%-12s %9s %9s' % ('case', 'dump s', 'restore s'))
+    for c in spec.split():
+        procs, mib = map(int, c.split('x'))
+        rounds = [tree_round(mib, procs) for _ in range(ROUNDS)]
+        print('%-12s %9.3f %9.3f%s' % ('%d x %dMiB' % (procs, mib),
+              statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds),
+              '' if all(r[2] for r in rounds) else '  RESTORED TREE FAILED ITS CHECK'))
+        sys.stdout.flush()
+
+
 def main():
     os.makedirs(TMP, exist_ok=True)
     build()
@@ -118,6 +153,7 @@ def main():
             med['size'] / 2**20, '' if ok else '  MEMORY MISMATCH AFTER RESTORE'))
         sys.stdout.flush()
     print('ratio: ckpt time / plain file I/O time of the same bytes (<= 1.2 is the goal)')
+    tree_bench()
     criu = shutil.which('criu')
     if not criu:
         print('criu: not installed, no comparison')

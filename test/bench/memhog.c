@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 static uint64_t *mem;
 static size_t words;
@@ -48,6 +49,9 @@ int main(int argc, char **argv)
 {
 	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 1024;
 	int threads = argc > 2 ? atoi(argv[2]) : 1;
+	int procs = argc > 3 ? atoi(argv[3]) : 1;	/* a tree: procs processes of mib each */
+	pid_t kids[1024];
+	int nkids = 0;
 	sigset_t none;
 
 	signal(SIGTERM, on_term);
@@ -57,6 +61,20 @@ int main(int argc, char **argv)
 		return 2;
 	for (size_t i = 0; i < words; i++)
 		mem[i] = pattern(i);
+	for (int i = 1; i < procs && nkids < 1024; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			/* its own copy of the memory, written so it is not shared */
+			for (size_t w = 0; w < words; w += 512)
+				mem[w] = pattern(w);
+			signal(SIGTERM, SIG_IGN);
+			for (;;)
+				pause();
+		}
+		if (pid > 0)
+			kids[nkids++] = pid;
+	}
 	for (int i = 1; i < threads; i++) {
 		pthread_t t;
 
@@ -72,6 +90,10 @@ int main(int argc, char **argv)
 			printf("FAIL at word %zu\n", i);
 			return 1;
 		}
+	for (int i = 0; i < nkids; i++)
+		kill(kids[i], SIGKILL);
+	for (int i = 0; i < nkids; i++)
+		waitpid(kids[i], NULL, 0);
 	printf("PASS\n");
 	return 0;
 }
