@@ -202,26 +202,31 @@ static const struct { unsigned vmf; int advice; } madv_table[] = {
 	{ VMF_SEQ_READ, MADV_SEQUENTIAL }, { VMF_RAND_READ, MADV_RANDOM },
 };
 
-/* Does any page run fall in [start, end)?  Runs are sorted by address. */
-static bool has_pages(const MmEntry *mm, uint64_t start, uint64_t end)
+/* Which areas have saved pages, in one walk: areas (from smaps) and runs
+ * (scanned area by area) are both sorted by address. */
+static bool *areas_with_pages(const MmEntry *mm)
 {
-	for (size_t i = 0; i < mm->n_pages; i++) {
-		uint64_t s = mm->pages[i]->vaddr, e = s + mm->pages[i]->nr * PAGE_SIZE;
+	bool *has = xzalloc(mm->n_vmas * sizeof(*has) + 1);
+	size_t r = 0;
 
-		if (s < end && e > start)
-			return true;
+	for (size_t i = 0; i < mm->n_vmas; i++) {
+		const VmaEntry *e = mm->vmas[i];
+
+		while (r < mm->n_pages && mm->pages[r]->vaddr + mm->pages[r]->nr * PAGE_SIZE <= e->start)
+			r++;
+		has[i] = r < mm->n_pages && mm->pages[r]->vaddr < e->end;
 	}
-	return false;
+	return has;
 }
 
-static int map_areas(struct task *task, const struct mm_restore *mr)
+static int map_areas(struct task *task, const struct mm_restore *mr, const bool *has_pages)
 {
 	struct thread *leader = &task->threads[0];
 	const MmEntry *mm = task->mm;
 
 	for (size_t i = 0; i < mm->n_vmas; i++) {
 		const VmaEntry *e = mm->vmas[i];
-		bool fill = has_pages(mm, e->start, e->end);
+		bool fill = has_pages[i];
 		unsigned prot = e->prot | (fill ? PROT_READ | PROT_WRITE : 0);
 		int flags = (e->flags & (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN)) |
 			    MAP_FIXED;
@@ -277,7 +282,7 @@ static int fill_pages(struct task *task, const struct mm_restore *mr)
 	return 0;
 }
 
-static int protect_areas(struct task *task)
+static int protect_areas(struct task *task, const bool *has_pages)
 {
 	struct thread *leader = &task->threads[0];
 	const MmEntry *mm = task->mm;
@@ -285,7 +290,7 @@ static int protect_areas(struct task *task)
 	for (size_t i = 0; i < mm->n_vmas; i++) {
 		const VmaEntry *e = mm->vmas[i];
 
-		if (is_trio(e->kind) || !has_pages(mm, e->start, e->end) ||
+		if (is_trio(e->kind) || !has_pages[i] ||
 		    e->prot == (PROT_READ | PROT_WRITE | (e->prot & PROT_EXEC)))
 			continue;
 		if (CALL("mprotect", SYS_mprotect, NULL, e->start, e->end - e->start, e->prot,
@@ -322,8 +327,10 @@ static int set_mm_fields(struct task *task, const struct mm_restore *mr)
 
 int restore_mm(struct task *task, const struct mm_restore *mr, uint64_t tramp, size_t tramp_len)
 {
+	cleanup_free bool *has = areas_with_pages(task->mm);
+
 	if (unregister_rseq(task) || clear_and_move_vdso(task, tramp, tramp_len) ||
-	    map_areas(task, mr) || fill_pages(task, mr) || protect_areas(task) ||
+	    map_areas(task, mr, has) || fill_pages(task, mr) || protect_areas(task, has) ||
 	    set_mm_fields(task, mr))
 		return -1;
 	return 0;
