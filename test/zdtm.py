@@ -287,7 +287,7 @@ def load_tests():
     return tests
 
 
-BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'nostore',
+BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'nostore',
             'dump-killed', 'disk-full']
 
 
@@ -621,6 +621,32 @@ class Run:
             self.log(one_line_error('restore over a running pid', rc, err, [self.pid]))
             if not wait_until(lambda: running(self.pid), 5):
                 raise Fail('original not running after the refused restore (%s)' % how(self.pid))
+            self.finish()
+
+        elif case == 'tree-abort':
+            # A restore of a whole tree that fails late (the page data of the
+            # last process is damaged: found by the check that runs while the
+            # tree is built) must leave none of its processes behind.
+            self.pid = self.start(self.r.tests['tree00'])
+            self.dump()
+            good = latest(self.store)
+            pids = sorted(int(f[5:-4]) for f in os.listdir(good) if f.startswith('core-'))
+            if len(pids) < 4:
+                raise Fail('expected a tree in the image, got pids %s' % pids)
+            bad = os.path.join(self.dir, 'bad-tree')
+            vdir = copy_store(self.store, bad)
+            flip_byte(os.path.join(vdir, 'pages-%d.img' % pids[-1]))
+            REAPER.forget(self.pid)
+            rc, err = self.ckpt('restore', '-D', bad, '--detach')
+            self.log(one_line_error('restore of a tree with damaged pages', rc, err,
+                                    ['pages-%d.img' % pids[-1]]))
+            REAPER.reap()
+            REAPER.status.pop(self.pid, None)
+            left = [p for p in pids if not wait_until(lambda p=p: proc_state(p) is None, 5)]
+            if left:
+                raise Fail('processes %s exist after the failed restore of the tree' % left)
+            shutil.rmtree(bad)
+            self.restore()
             self.finish()
 
         elif case in ('corrupt', 'truncated'):
