@@ -249,6 +249,17 @@ int proc_parse_status_text(const char *text, struct proc_status *st)
 			st->tracer = atoi(line + 10);
 		else if (!strncmp(line, "Tgid:", 5))
 			st->tgid = atoi(line + 5);
+		else if (!strncmp(line, "NSpid:", 6)) {
+			/* one number per level, outermost first */
+			const char *q = line + 6;
+			char *end;
+
+			st->ns_levels = 0;
+			for (long v; (v = strtol(q, &end, 10)), end != q && q < next; q = end) {
+				st->nspid = v;
+				st->ns_levels++;
+			}
+		}
 		line = next;
 	}
 	return 0;
@@ -261,6 +272,23 @@ int proc_parse_status(pid_t pid, struct proc_status *st)
 	if (!text)
 		return -1;
 	return proc_parse_status_text(text, st);
+}
+
+pid_t proc_nspid(pid_t pid, pid_t tid)
+{
+	char path[64];
+	cleanup_free char *text = NULL;
+	struct proc_status st = { 0 };
+
+	if (tid)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = read_file(path, NULL);
+	if (!text || proc_parse_status_text(text, &st))
+		return -1;
+	proc_free_status(&st);
+	return st.ns_levels ? st.nspid : -1;
 }
 
 void proc_free_status(struct proc_status *st)

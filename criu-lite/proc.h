@@ -72,11 +72,16 @@ struct proc_status {
 	unsigned umask;
 	int tracer;
 	int tgid;
+	int nspid;			/* NSpid: its pid in its own (innermost) pid namespace */
+	int ns_levels;			/* NSpid: how many pid namespaces see it */
 };
 
 int proc_parse_status_text(const char *text, struct proc_status *st);
 int proc_parse_status(pid_t pid, struct proc_status *st);
 void proc_free_status(struct proc_status *st);
+/* The NSpid of thread tid of pid (tid 0: the process): its number in its
+ * innermost pid namespace, or -1. */
+pid_t proc_nspid(pid_t pid, pid_t tid);
 
 /* The thread ids of pid, sorted, leader first. */
 int proc_list_tids(pid_t pid, pid_t **tids, size_t *n);

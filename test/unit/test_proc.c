@@ -311,7 +311,27 @@ UNIT_TEST(status_sample)
 	CHECK(st.cap_amb == 0x400);
 	CHECK_INT(st.no_new_privs, 1);
 	CHECK_INT(st.seccomp, 2);
+	CHECK_INT(st.nspid, 4321);
+	CHECK_INT(st.ns_levels, 1);
 	proc_free_status(&st);
+}
+
+UNIT_TEST(status_nested_pid_namespaces)
+{
+	struct proc_status st;
+
+	/* outermost first: the last number is the pid inside */
+	CHECK(proc_parse_status_text("NStgid:\t9000\t2\nNSpid:\t9000\t17\t2\nNSpgid:\t5\n", &st) == 0);
+	CHECK_INT(st.nspid, 2);
+	CHECK_INT(st.ns_levels, 3);
+	proc_free_status(&st);
+}
+
+UNIT_TEST(nspid_of_self)
+{
+	CHECK_INT(proc_nspid(getpid(), 0), getpid());
+	CHECK_INT(proc_nspid(getpid(), getpid()), getpid());
+	CHECK_INT(proc_nspid(999999999, 0), -1);
 }
 
 UNIT_TEST(status_no_groups_no_umask)
@@ -468,6 +488,8 @@ int main(int argc, char **argv)
 		UNIT_ENTRY(stat_of_self),
 		UNIT_ENTRY(status_sample),
 		UNIT_ENTRY(status_no_groups_no_umask),
+		UNIT_ENTRY(status_nested_pid_namespaces),
+		UNIT_ENTRY(nspid_of_self),
 		UNIT_ENTRY(status_of_self),
 		UNIT_ENTRY(timers_sample),
 		UNIT_ENTRY(timers_none),
