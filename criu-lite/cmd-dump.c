@@ -8,11 +8,13 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "usage: ckpt dump -p PID [-D DIR] [--leave-running]\n\n"
+	fprintf(f, "usage: ckpt dump [-p PID] [-D DIR] [--leave-running]\n\n"
 		   "Freeze process PID and all its descendants, with all their threads, write a new\n"
 		   "checkpoint version into the store DIR, then kill them (or let them go on with\n"
-		   "--leave-running).\n\n"
-		   "  -p, --pid PID         the process to dump\n"
+		   "--leave-running).  A PID in a pid namespace of ckpt's (`ckpt run`) or the\n"
+		   "init of a pid namespace takes the whole namespace.\n\n"
+		   "  -p, --pid PID         the process to dump (default: the job that\n"
+		   "                        `ckpt run -D DIR` runs)\n"
 		   "  -D, --dir DIR         the store (default ./checkpoint), created 0700\n"
 		   "  -R, --leave-running   let the process run on after the dump\n"
 		   "  -w, --wait SECONDS    wait this long for another dump of the same store\n"
@@ -60,7 +62,7 @@ int cmd_dump(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!o.pid || optind != argc) {
+	if (optind != argc) {
 		help(stderr);
 		return EXIT_USAGE;
 	}

@@ -83,7 +83,7 @@ static int collect(struct task *task)
 	TaskCore *core = xmalloc(sizeof(*core));
 
 	task_core__init(core);
-	core->pid = task->pid;
+	core->pid = task->vpid;
 	task->core = core;
 	/* The areas first: the scratch page must not be among them. */
 	if (dump_mm_areas(task) || find_syscall_ip(task) || map_scratch(task))
@@ -113,6 +113,18 @@ static char *read_cmdline(pid_t pid)
 	return s;
 }
 
+/* A pid as the tree's own namespace numbers it: a member's, its init (1),
+ * or 0 for one outside.  In ckpt's namespace every number stays. */
+static pid_t vpid_of(const struct tree *tree, pid_t pid)
+{
+	for (size_t i = 0; pid > 0 && i < tree->nr; i++)
+		if (tree->tasks[i].pid == pid)
+			return tree->tasks[i].vpid;
+	if (!tree->pidns)
+		return pid;
+	return pid > 0 && pid == tree->ns_init ? 1 : 0;
+}
+
 static int write_pstree(const struct tree *tree, struct version *v)
 {
 	Pstree pstree = PSTREE__INIT;
@@ -126,10 +138,10 @@ static int write_pstree(const struct tree *tree, struct version *v)
 
 		pstree_task__init(pt);
 		ptp[i] = pt;
-		pt->pid = task->pid;
-		pt->ppid = task->ppid;
-		pt->pgid = task->pgid;
-		pt->sid = task->sid;
+		pt->pid = task->vpid;
+		pt->ppid = vpid_of(tree, task->ppid);
+		pt->pgid = vpid_of(tree, task->pgid);
+		pt->sid = vpid_of(tree, task->sid);
 		if (task->zombie) {
 			pt->has_zombie = pt->has_exit_status = true;
 			pt->zombie = true;
@@ -138,7 +150,7 @@ static int write_pstree(const struct tree *tree, struct version *v)
 		}
 		pt->threads = xmalloc(task->nr_threads * sizeof(*pt->threads));
 		for (size_t t = 0; t < task->nr_threads; t++)
-			pt->threads[t] = task->threads[t].tid;
+			pt->threads[t] = task->threads[t].vtid;
 		pt->n_threads = task->nr_threads;
 	}
 	pstree.tasks = ptp;
@@ -155,19 +167,20 @@ static int write_images(struct task *task, struct version *v)
 {
 	char name[64];
 
-	snprintf(name, sizeof(name), "core-%d.img", task->pid);
+	snprintf(name, sizeof(name), "core-%d.img", task->vpid);
 	if (version_write_img(v, name, IMG_CORE, &task->core->base))
 		return -1;
-	snprintf(name, sizeof(name), "mm-%d.img", task->pid);
+	snprintf(name, sizeof(name), "mm-%d.img", task->vpid);
 	if (version_write_img(v, name, IMG_MM, &task->mm->base))
 		return -1;
-	snprintf(name, sizeof(name), "files-%d.img", task->pid);
+	snprintf(name, sizeof(name), "files-%d.img", task->vpid);
 	return version_write_img(v, name, IMG_FILES, &task->files->base);
 }
 
-static void fill_inventory(Inventory *inv, const struct dump_opts *o, struct task *task,
+static void fill_inventory(Inventory *inv, const struct dump_opts *o, const struct tree *tree,
 			   uint64_t t_freeze, uint64_t freeze_ns, uint64_t t_start)
 {
+	const struct task *task = &tree->tasks[0];
 	static struct utsname u;
 
 	uname(&u);
@@ -178,7 +191,9 @@ static void fill_inventory(Inventory *inv, const struct dump_opts *o, struct tas
 	inv->xfeatures = xsave_features();
 	inv->xsave_size = task->core->threads[0]->xstate.len;
 	inv->time_ns = t_freeze;
-	inv->root_pid = task->pid;
+	inv->root_pid = task->vpid;
+	inv->has_pidns = tree->pidns != PIDNS_NONE;
+	inv->pidns = tree->pidns;
 	inv->leave_running = o->leave_running;
 	inv->command = read_cmdline(task->pid);
 	inv->has_freeze_ns = inv->has_dump_ns = true;
@@ -228,6 +243,7 @@ static int dump_tree(struct tree *tree, struct version *v)
 		pr_info("pid %d: %zu threads, %lu bytes of pages", task->pid, task->nr_threads,
 			(unsigned long)task->mm->pages_bytes);
 	}
+	files_mark_outside_pipes(tree);
 	if (write_pstree(tree, v))
 		return -1;
 	return version_write_img(v, "shared.img", IMG_SHARED, &tree->shared.base);
@@ -240,16 +256,39 @@ static void unmap_all_scratch(struct tree *tree)
 			unmap_scratch(&tree->tasks[i]);
 }
 
-int dump(const struct dump_opts *o)
+/* Without -p: the job that `ckpt run -D DIR` (or a restore of it) left in
+ * the store. */
+static pid_t job_of_store(const char *dir)
 {
+	int fd = store_open(dir, false);
+	pid_t job = fd >= 0 ? store_job(fd) : 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (job <= 0) {
+		clear_error();
+		return error("no pid given, and the store '%s' has no job of `ckpt run -D %s`",
+			     dir, dir);
+	}
+	return job;
+}
+
+int dump(const struct dump_opts *o_in)
+{
+	struct dump_opts opts = *o_in, *o = &opts;
 	struct tree tree = { 0 };
 	struct version v;
 	Inventory inv = INVENTORY__INIT;
 	uint64_t t_start = now_ns(CLOCK_MONOTONIC), t_freeze, t_frozen;
+	struct pidns_target ns;
 	int store_fd;
 
+	if (!o->pid && (o->pid = job_of_store(o->dir)) < 0)
+		return EXIT_NO_PROCESS;
 	if (check_dumpable(o->pid))
 		return EXIT_NO_PROCESS;
+	if (pidns_classify(o->pid, &ns))
+		return EXIT_FAILED;
 	store_fd = store_open(o->dir, true);
 	if (store_fd < 0)
 		return EXIT_STORE;
@@ -260,14 +299,19 @@ int dump(const struct dump_opts *o)
 
 	t_freeze = now_ns(CLOCK_REALTIME);
 	t_frozen = now_ns(CLOCK_MONOTONIC);
-	if (seize_tree(&tree, o->pid))
+	if (ns.mode == PIDNS_CKPT_INIT)
+		pr_info("pid %d lives in the pid namespace of ckpt's init %d: dumping all of it",
+			o->pid, ns.init);
+	else if (ns.mode == PIDNS_OWN_INIT)
+		pr_info("pid %d is the init of its own pid namespace: dumping all of it", o->pid);
+	if (seize_tree(&tree, o->pid, &ns))
 		goto fail;
 	pr_info("frozen %zu processes", tree.nr);
 	if (dump_tree(&tree, &v))
 		goto fail;
 
 	uint64_t freeze_ns = now_ns(CLOCK_MONOTONIC) - t_frozen;
-	fill_inventory(&inv, o, &tree.tasks[0], t_freeze, freeze_ns, t_start);
+	fill_inventory(&inv, o, &tree, t_freeze, freeze_ns, t_start);
 	log_close_file();
 	/* The log is part of the version: verify finds a damaged byte anywhere. */
 	uint64_t log_size, log_sum;

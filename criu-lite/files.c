@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/syscall.h>
@@ -355,4 +356,63 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 			lseek(e->fd, e->pos, SEEK_SET);
 	}
 	return 0;
+}
+
+/* Whether a pipe end's other end is open anywhere: a read end without
+ * writers polls POLLHUP, a write end without readers POLLERR.  We look at
+ * the task's own open file (pidfd_getfd), as opening it again would add a
+ * reader or writer of our own.  -1 if we cannot tell. */
+static int other_end_open(pid_t pid, int fd, bool write_end)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	int f = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
+	struct pollfd pfd = { .fd = f, .events = write_end ? POLLOUT : POLLIN };
+	int ret = -1;
+
+	if (f >= 0 && poll(&pfd, 1, 0) >= 0)
+		ret = write_end ? !(pfd.revents & POLLERR) : !(pfd.revents & POLLHUP);
+	if (f >= 0)
+		close(f);
+	if (pidfd >= 0)
+		close(pidfd);
+	return ret;
+}
+
+void files_mark_outside_pipes(struct tree *tree)
+{
+	for (size_t k = 0; k < tree->shared.n_pipes; k++) {
+		PipeEntry *pe = tree->shared.pipes[k];
+		bool reader = false, writer = false;
+		const FdEntry *first = NULL;
+		pid_t holder = 0;
+
+		for (size_t i = 0; i < tree->nr; i++) {
+			const FilesEntry *files = tree->tasks[i].files;
+
+			for (size_t f = 0; files && f < files->n_fds; f++) {
+				const FdEntry *e = files->fds[f];
+
+				if (e->kind != FD_PIPE || e->pipe_ino != pe->ino)
+					continue;
+				if (!first) {
+					first = e;
+					holder = tree->tasks[i].pid;
+				}
+				if ((e->flags & O_ACCMODE) == O_WRONLY)
+					writer = true;
+				else
+					reader = true;
+			}
+		}
+		/* Both ends inside, or the other end closed for good: ours. */
+		if ((reader && writer) || !first ||
+		    other_end_open(holder, first->fd, writer) == 0)
+			continue;
+		/* Its data is the outside's: it stays in the pipe, if anywhere. */
+		pe->has_outside_fd = true;
+		pe->outside_fd = first->fd;
+		pe->data.len = 0;
+		pr_info("pipe %lu leads outside the tree (fd %d of pid %d); restore stands in its "
+			"own fd %d", (unsigned long)pe->ino, first->fd, holder, first->fd);
+	}
 }

@@ -20,6 +20,7 @@ static const struct command {
 	{ "restore", cmd_restore, "bring a checkpointed process back" },
 	{ "check",   cmd_check,   "say whether this kernel and machine give ckpt what it needs" },
 	{ "show",    cmd_show,    "print what a checkpoint holds" },
+	{ "run",     cmd_run,     "run a command in a pid namespace of its own, ready to dump" },
 };
 
 static void usage(FILE *f)

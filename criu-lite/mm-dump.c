@@ -321,7 +321,7 @@ int dump_mm_pages(struct task *task, struct version *v)
 		if (mm->vmas[i]->kind == VMA_ANON_SHARED && dump_one_shmem(task, mm->vmas[i], v))
 			return -1;
 
-	snprintf(name, sizeof(name), "pages-%d.img", task->pid);
+	snprintf(name, sizeof(name), "pages-%d.img", task->vpid);
 	if (img_out_open(&out, v->dfd, name))
 		return -1;
 	if (pw_start(&pw, &out)) {

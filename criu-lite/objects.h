@@ -53,5 +53,8 @@ int dump_files(struct task *task);
 int restore_files_inside(const FilesEntry *files, const int *inherited, const SharedEntry *sh,
 			 int shared_base, char *err, size_t errlen);
 int files_max_fd(const FilesEntry *files);
+/* Once the whole tree is dumped: pipes with only one end in it lead outside
+ * (pipe_entry.outside_fd). */
+void files_mark_outside_pipes(struct tree *tree);
 
 #endif

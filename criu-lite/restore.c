@@ -37,6 +37,7 @@
 #include "log.h"
 #include "mm.h"
 #include "objects.h"
+#include "pidns.h"
 #include "proc.h"
 #include "restore.h"
 #include "store.h"
@@ -73,7 +74,8 @@ struct rtree {
 	struct plan *plans;	/* parents before children, plans[0] the root */
 	size_t nr;
 	bool pidns;		/* in a new pid namespace, under an init of ours */
-	pid_t init;		/* that init, as we see it */
+	bool own_init;		/* in a new pid namespace whose init is the root */
+	pid_t init;		/* our init, as we see it */
 	int vdfd;
 	uint64_t tramp;		/* free in every image and in ckpt itself */
 	int sync[2];
@@ -93,6 +95,13 @@ static struct plan *find_plan(struct rtree *r, pid_t pid)
 		if (r->plans[i].pid == pid)
 			return &r->plans[i];
 	return NULL;
+}
+
+/* A process whose parent we do not make: the root, or with --pidns any
+ * child of the init. */
+static bool is_top(struct rtree *r, const struct plan *p)
+{
+	return p == &r->plans[0] || !find_plan(r, p->pt->ppid);
 }
 
 static int load_task(struct plan *p, int vdfd)
@@ -120,7 +129,8 @@ static int load_images(struct rtree *r, const Inventory *inv)
 
 	if (!tree)
 		return -1;
-	if (tree->n_tasks < 1 || tree->tasks[0]->pid != inv->root_pid || tree->tasks[0]->zombie)
+	if (tree->n_tasks < 1 || tree->tasks[0]->pid != inv->root_pid || tree->tasks[0]->zombie ||
+	    (r->own_init && inv->root_pid != 1))
 		return error("the process tree image does not match the inventory");
 	/* Versions made before pipes and shared memory were carried have none. */
 	if (faccessat(r->vdfd, "shared.img", F_OK, 0) && errno == ENOENT) {
@@ -140,7 +150,7 @@ static int load_images(struct rtree *r, const Inventory *inv)
 		p->pt = tree->tasks[i];
 		p->pid = p->pt->pid;
 		/* Parents come first: a child's parent is already planned. */
-		if (i && !find_plan(r, p->pt->ppid))
+		if (i && !find_plan(r, p->pt->ppid) && !(r->pidns && p->pt->ppid == 1))
 			return error("the process tree image is inconsistent (pid %d before its "
 				     "parent %d)", p->pid, p->pt->ppid);
 		if (!p->pt->zombie && load_task(p, r->vdfd))
@@ -191,13 +201,13 @@ static int check_machine(const struct rtree *r, const Inventory *inv)
 	for (size_t n = 0; n < r->nr; n++) {
 		const struct plan *p = &r->plans[n];
 
-		if (!r->pidns && check_pid_free(p->pid))
+		if (!r->pidns && !r->own_init && check_pid_free(p->pid))
 			return -1;
 		if (p->pt->zombie)
 			continue;
 		if (check_rights(p))
 			return -1;
-		for (size_t i = 0; !r->pidns && i < p->pt->n_threads; i++)
+		for (size_t i = 0; !r->pidns && !r->own_init && i < p->pt->n_threads; i++)
 			if (check_pid_free(p->pt->threads[i]))
 				return -1;
 		for (size_t i = 0; i < p->mm->n_vmas; i++) {
@@ -314,16 +324,6 @@ static pid_t clone_with_pid(pid_t pid, uint64_t flags)
 	return syscall(SYS_clone3, &args, sizeof(args));
 }
 
-static pid_t clone_in_new_ns(void)
-{
-	struct clone_args args = {
-		.flags = CLONE_NEWPID | CLONE_NEWNS,
-		.exit_signal = SIGCHLD,
-	};
-
-	return syscall(SYS_clone3, &args, sizeof(args));
-}
-
 /* A zombie: a child that exits as it did, and whose parent has not reaped
  * it.  Untraced, so that only its parent hears of its death; the parent
  * swallows the SIGCHLD, which it had had long ago. */
@@ -433,18 +433,23 @@ static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx)
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (idx == 0) {
+	if (is_top(r, p)) {
+		/* each waits until the restorer traces it */
 		close(r->sync[1]);
 		if (read(r->sync[0], &c, 1) != 1)
 			_exit(1);	/* the restorer gave up */
 	}
+	if (idx == 0 && r->own_init &&
+	    (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)))
+		child_fail(r, p->pid, "cannot mount /proc in the new namespace: %s", strerror(errno));
 	/* Sessions and groups before the children, who inherit them. */
 	if (pt->sid == p->pid && setsid() < 0)
 		child_fail(r, p->pid, "setsid: %s", strerror(errno));
 	if (pt->sid != p->pid && pt->pgid == p->pid && setpgid(0, 0))
 		child_fail(r, p->pid, "setpgid: %s", strerror(errno));
 	/* Our fds before the children's: they may inherit some. */
-	setup_fds(r, p, idx ? find_plan(r, pt->ppid) : NULL);
+	setup_fds(r, p, find_plan(r, pt->ppid));
 	fork_children(r, p);
 
 	if (restore_misc_inside(p->core, err, sizeof(err)))
@@ -600,24 +605,12 @@ static struct plan *plan_of(struct rtree *r, pid_t real)
 	for (size_t i = 0; i < r->nr; i++)
 		if (r->plans[i].real == real)
 			return &r->plans[i];
-	if (!r->pidns) {
+	if (!r->pidns && !r->own_init) {
 		p = find_plan(r, real);
 	} else {
-		char path[64];
-		cleanup_free char *text = NULL;
-		const char *ns;
+		pid_t inside = proc_nspid(real, 0);
 
-		snprintf(path, sizeof(path), "/proc/%d/status", real);
-		text = read_file(path, NULL);
-		ns = text ? strstr(text, "\nNSpid:") : NULL;
-		if (ns) {
-			const char *end = strchr(ns + 1, '\n');
-			const char *last = end;
-
-			while (last > ns && last[-1] != '\t' && last[-1] != ' ')
-				last--;
-			p = find_plan(r, atoi(last));
-		}
+		p = inside > 0 ? find_plan(r, inside) : NULL;
 	}
 	if (p)
 		p->real = real;
@@ -718,33 +711,6 @@ static int join_check(struct page_check *c)
 	return c->ret;
 }
 
-static pid_t forward_to;
-
-static void forward_signal(int sig)
-{
-	if (forward_to > 0)
-		kill(forward_to, sig);
-}
-
-/* Without --detach we stand in for the program: signals sent to us go on to
- * it, and its exit status becomes ours. */
-static int wait_exit(pid_t pid)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
-	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-	int status;
-
-	forward_to = pid;
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return error_errno("waitpid %d", pid);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
-}
-
 /* Put fd at exactly `to` (above every fd we have), keeping it across fork. */
 static int move_fd(int fd, int to)
 {
@@ -760,6 +726,22 @@ static int make_pipe(struct rtree *r, size_t k)
 	const PipeEntry *pe = r->shared->pipes[k];
 	int fds[2];
 
+	if (pe->has_outside_fd) {
+		/* It led outside the tree: what we were given stands in. */
+		int fd = pe->outside_fd;
+
+		if (fd < 0 || fcntl(fd, F_GETFD) < 0)
+			return error("pipe %lu led outside the checkpointed processes (their fd %d), "
+				     "and our own fd %d, which would stand in for it, is not open",
+				     (unsigned long)pe->ino, fd, fd);
+		fds[0] = dup(fd);
+		fds[1] = dup(fd);
+		if (fds[0] < 0 || fds[1] < 0 || move_fd(fds[0], r->shared_base + 2 * k) ||
+		    move_fd(fds[1], r->shared_base + 2 * k + 1))
+			return error_errno("cannot stand in for pipe %lu", (unsigned long)pe->ino);
+		pr_info("pipe %lu led outside: our fd %d stands in", (unsigned long)pe->ino, fd);
+		return 0;
+	}
 	if (pipe2(fds, 0))
 		return error_errno("cannot make a pipe");
 	if (pe->size && fcntl(fds[1], F_SETPIPE_SZ, pe->size) < 0)
@@ -879,96 +861,100 @@ static void close_shared(struct rtree *r)
 }
 
 /*
- * --pidns: PID 1 of a new pid and mount namespace.  It mounts a /proc of the
- * namespace, makes the root of the tree with its pid, reaps whatever the
- * namespace orphans, and ends with the root, passing on its status (its own
- * death ends the namespace).
+ * --pidns: PID 1 of a new pid and mount namespace (see pidns.c).  It makes
+ * the processes whose parent was the namespace's init (the root first) with
+ * their pids, then lives as an init: it reaps orphans, passes signals on to
+ * the root and ends with it.
  */
-static pid_t init_root;
-
-static void init_forward(int sig)
-{
-	kill(init_root, sig);
-}
-
 static void __attribute__((noreturn)) init_main(struct rtree *r)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
-	struct sigaction sa = { .sa_handler = init_forward, .sa_flags = SA_RESTART };
-	sigset_t none;
-	int status;
-	pid_t root;
+	if (pidns_init_setup())
+		child_fail(r, 1, "cannot set up the new pid namespace: %s", strerror(errno));
+	for (size_t i = 0; i < r->nr; i++) {
+		pid_t pid;
 
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
-		child_fail(r, 1, "cannot mount /proc in the new namespace: %s", strerror(errno));
-	prctl(PR_SET_NAME, "ckpt-init");
-	root = clone_with_pid(r->plans[0].pid, 0);
-	if (root == 0)
-		child_main(r, 0);
-	if (root < 0)
-		child_fail(r, 1, "cannot create pid %d: %s", r->plans[0].pid, strerror(errno));
+		if (!is_top(r, &r->plans[i]) || r->plans[i].pt->zombie)
+			continue;
+		pid = clone_with_pid(r->plans[i].pid, 0);
+		if (pid == 0)
+			child_main(r, i);
+		if (pid < 0)
+			child_fail(r, 1, "cannot create pid %d: %s", r->plans[i].pid, strerror(errno));
+	}
 	close(r->sync[0]);
 	close(r->sync[1]);
 	close_shared(r);
-	/* Signals sent to us from outside are the job's: pass them on. */
-	init_root = root;
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (;;) {
-		pid_t got = waitpid(-1, &status, 0);
-
-		if (got == root)
-			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		if (got < 0 && errno == ECHILD)
-			_exit(0);
-	}
+	pidns_init_loop(r->plans[0].pid);
 }
 
-static pid_t find_root_of_init(struct rtree *r, pid_t init)
+static size_t count_tops(struct rtree *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nr; i++)
+		n += is_top(r, &r->plans[i]) && !r->plans[i].pt->zombie;
+	return n;
+}
+
+/* The processes our init made, as we see them: its children, once all
+ * are there.  Returns how many, or -1. */
+static int children_of_init(struct rtree *r, pid_t **out)
 {
 	char path[64];
+	size_t want = count_tops(r);
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", init, init);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", r->init, r->init);
 	for (int tries = 0; tries < STOP_TIMEOUT_S * 1000; tries++) {
 		cleanup_free char *text = read_file(path, NULL);
-		int pid = text ? atoi(text) : 0;
+		size_t n = 0;
+		char *end;
 
-		if (pid > 0)
-			return pid;
-		if (waitpid(init, NULL, WNOHANG) == init)
+		*out = xrealloc(NULL, (want + 1) * sizeof(pid_t));
+		for (char *q = text; q && n <= want; q = end) {
+			long v = strtol(q, &end, 10);
+
+			if (end == q)
+				break;
+			if (n < want)
+				(*out)[n] = v;
+			n++;
+		}
+		if (n == want)
+			return n;
+		free(*out);
+		if (waitpid(r->init, NULL, WNOHANG) == r->init)
 			return error("the new pid namespace ended: %s",
 				     r->child_err[0] ? r->child_err : "no reason given");
 		sleep_ms(1);
 	}
-	return error("the root of the new pid namespace did not appear");
+	return error("the processes of the new pid namespace did not appear");
 }
 
 static int start_tree(struct rtree *r)
 {
-	pid_t pid;
+	pid_t pid = -1, *tops = &pid;
+	int n = 1, ret = -1;
 
 	if (r->pidns) {
-		r->init = clone_in_new_ns();
+		r->init = pidns_clone();
 		if (r->init == 0)
 			init_main(r);
 		if (r->init < 0)
 			return error_errno("cannot make a new pid namespace");
-		pid = find_root_of_init(r, r->init);
-		if (pid < 0)
+		n = children_of_init(r, &tops);
+		if (n < 0)
 			return -1;
-		r->plans[0].real = pid;
+	} else if (r->own_init) {
+		pid = pidns_clone();
+		if (pid == 0)
+			child_main(r, 0);
 	} else {
 		pid = clone_with_pid(r->plans[0].pid, 0);
 		if (pid == 0)
 			child_main(r, 0);
-		if (pid > 0)
-			r->plans[0].real = pid;
 	}
 	close(r->sync[0]);
-	if (pid < 0) {
+	if (pid < 0 && !r->pidns) {
 		if (errno == EEXIST)
 			error("pid %d is in use; kill that process first, or restore with --pidns",
 			      r->plans[0].pid);
@@ -979,13 +965,32 @@ static int start_tree(struct rtree *r)
 			error_errno("cannot create a process with pid %d", r->plans[0].pid);
 		return -1;
 	}
-	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
-		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD))
-		return error_errno("cannot trace the new process %d", pid);
-	if (write(r->sync[1], "g", 1) != 1)
-		return error_errno("cannot start the new process");
+	if (!r->pidns)
+		r->plans[0].real = pid;
+	/* Each top process waits for its byte until we trace it: with
+	 * TRACEFORK, everything it makes is ours too. */
+	for (int i = 0; i < n; i++) {
+		if (ptrace(PTRACE_SEIZE, tops[i], 0, PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+			   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD)) {
+			error_errno("cannot trace the new process %d", tops[i]);
+			goto out;
+		}
+		if (!plan_of(r, tops[i])) {
+			error("the new process %d is none of the checkpoint's", tops[i]);
+			goto out;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (write(r->sync[1], "g", 1) != 1) {
+			error_errno("cannot start the new processes");
+			goto out;
+		}
 	close(r->sync[1]);
-	return wait_all_stopped(r);
+	ret = wait_all_stopped(r);
+out:
+	if (tops != &pid)
+		free(tops);
+	return ret;
 }
 
 static int drive_tree(struct rtree *r)
@@ -1052,6 +1057,18 @@ int restore(const struct restore_opts *o)
 	r.vdfd = version_open(store_fd, o->version, false, &inv, &number);
 	if (r.vdfd < 0 || version_verify_part(r.vdfd, inv, VERIFY_META))
 		return EXIT_STORE;
+	/* A tree dumped with its pid namespace comes back in a new one. */
+	if (inv->pidns == PIDNS_CKPT_INIT) {
+		if (!r.pidns)
+			pr_info("the checkpoint is of a pid namespace: restoring into a new one");
+		r.pidns = true;
+	} else if (inv->pidns == PIDNS_OWN_INIT) {
+		r.pidns = false;
+		r.own_init = true;
+	} else if (inv->pidns) {
+		return error("the checkpoint's pid namespace is of an unknown kind (%u)",
+			     inv->pidns), EXIT_STORE;
+	}
 	/* The page data is checked meanwhile; the tree runs only if it is good. */
 	check.vdfd = r.vdfd;
 	check.inv = inv;
@@ -1103,10 +1120,15 @@ int restore(const struct restore_opts *o)
 		goto fail;
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	pr_info("pid %d restored from version %u", r.plans[0].pid, number);
+	/* A job of `ckpt run` is one again: `ckpt dump -D DIR` finds it. */
+	bool job = inv->pidns == PIDNS_CKPT_INIT && !store_set_job(store_fd, r.init);
 	if (o->detach)
 		return EXIT_OK;
 	/* With --pidns our child is the init, which ends with the root. */
-	return wait_exit(r.pidns ? r.init : r.plans[0].pid);
+	int status = pidns_stand_in(r.pidns ? r.init : r.plans[0].real);
+	if (job)
+		store_clear_job(store_fd, r.init);
+	return status;
 fail:
 	/* A damaged page image explains a failure best. */
 	if (join_check(&check)) {

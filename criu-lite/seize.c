@@ -207,47 +207,98 @@ static bool in_tree(const struct tree *tree, pid_t pid)
 	return false;
 }
 
-int seize_tree(struct tree *tree, pid_t root)
+/* Seize the children of pid not in the tree yet.  1 if it added any, 0 if
+ * not, -1 on failure. */
+static int seize_children(struct tree *tree, pid_t pid)
 {
-	tree->tasks = xzalloc(sizeof(*tree->tasks));
-	tree->nr = 1;
-	shared_entry__init(&tree->shared);
-	if (seize_task(&tree->tasks[0], root))
+	pid_t *kids;
+	size_t n;
+	int added = 0;
+
+	if (proc_list_children(pid, &kids, &n))
 		return -1;
-	tree->tasks[0].ppid = 0;
-	/* Children can be born until their parent is frozen: scan again until
-	 * a whole round finds nobody new.  Parents stay before children. */
-	for (bool added = true; added; ) {
-		added = false;
-		for (size_t i = 0; i < tree->nr; i++) {
-			pid_t *kids;
-			size_t n;
+	for (size_t k = 0; k < n; k++) {
+		struct task *t;
 
-			if (tree->tasks[i].zombie)
-				continue;
-			if (proc_list_children(tree->tasks[i].pid, &kids, &n))
-				return -1;
-			for (size_t k = 0; k < n; k++) {
-				struct task *t;
-
-				if (in_tree(tree, kids[k]))
-					continue;
-				tree->tasks = xrealloc(tree->tasks, (tree->nr + 1) * sizeof(*t));
-				t = &tree->tasks[tree->nr];
-				if (seize_task(t, kids[k])) {
-					if (errno == ESRCH)
-						continue;	/* gone meanwhile */
-					free(kids);
-					tree->nr++;	/* what it seized must be let go */
-					return -1;
-				}
-				tree->nr++;
-				added = true;
-			}
+		if (in_tree(tree, kids[k]))
+			continue;
+		tree->tasks = xrealloc(tree->tasks, (tree->nr + 1) * sizeof(*t));
+		t = &tree->tasks[tree->nr];
+		if (seize_task(t, kids[k])) {
+			if (errno == ESRCH)
+				continue;	/* gone meanwhile */
 			free(kids);
+			tree->nr++;	/* what it seized must be let go */
+			return -1;
+		}
+		tree->nr++;
+		added = 1;
+	}
+	free(kids);
+	return added;
+}
+
+/* The numbers the tasks have in their own pid namespace. */
+static int find_vpids(struct tree *tree)
+{
+	for (size_t i = 0; i < tree->nr; i++) {
+		struct task *task = &tree->tasks[i];
+
+		task->vpid = proc_nspid(task->pid, 0);
+		if (task->vpid <= 0)
+			return error("pid %d: cannot read its pid in its namespace", task->pid);
+		for (size_t t = 0; t < task->nr_threads; t++) {
+			task->threads[t].vtid = proc_nspid(task->pid, task->threads[t].tid);
+			if (task->threads[t].vtid <= 0)
+				return error("pid %d: cannot read the id of thread %d in its "
+					     "namespace", task->pid, task->threads[t].tid);
 		}
 	}
 	return 0;
+}
+
+int seize_tree(struct tree *tree, pid_t root, const struct pidns_target *ns)
+{
+	/* The init of a ckpt namespace stays out: its children are the tree. */
+	bool skip_root = ns->mode == PIDNS_CKPT_INIT;
+	int r;
+
+	tree->pidns = ns->mode;
+	tree->ns_init = ns->init;
+	shared_entry__init(&tree->shared);
+	if (skip_root) {
+		root = ns->init;
+		r = seize_children(tree, root);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return error("the pid namespace of ckpt's init %d holds no process", root);
+	} else {
+		tree->tasks = xzalloc(sizeof(*tree->tasks));
+		tree->nr = 1;
+		if (seize_task(&tree->tasks[0], root))
+			return -1;
+		tree->tasks[0].ppid = 0;
+	}
+	/* Children can be born until their parent is frozen (and orphans come
+	 * to a running init): scan again until a whole round finds nobody new.
+	 * Parents stay before children. */
+	for (bool added = true; added; ) {
+		added = false;
+		if (skip_root) {
+			if ((r = seize_children(tree, root)) < 0)
+				return -1;
+			added |= r;
+		}
+		for (size_t i = 0; i < tree->nr; i++) {
+			if (tree->tasks[i].zombie)
+				continue;
+			if ((r = seize_children(tree, tree->tasks[i].pid)) < 0)
+				return -1;
+			added |= r;
+		}
+	}
+	return ns->mode ? find_vpids(tree) : 0;
 }
 
 int unseize_tree(struct tree *tree, bool kill_it)
@@ -260,8 +311,10 @@ int unseize_tree(struct tree *tree, bool kill_it)
 			if (!tree->tasks[i].zombie)
 				kill(tree->tasks[i].pid, SIGKILL);
 	}
-	for (size_t i = 0; i < tree->nr; i++)
-		if (!tree->tasks[i].zombie && unseize_task(&tree->tasks[i], kill_it))
+	/* Children before parents: the init of a pid namespace dies only
+	 * after its children were reaped, and we trace (and reap) them first. */
+	for (size_t n = tree->nr; n-- > 0; )
+		if (!tree->tasks[n].zombie && unseize_task(&tree->tasks[n], kill_it))
 			ret = -1;
 	return ret;
 }

@@ -7,6 +7,7 @@
 #ifndef CKPT_SEIZE_H
 #define CKPT_SEIZE_H
 
+#include "pidns.h"
 #include "task.h"
 
 /* Refuse what cannot be dumped at all: no such process, a kernel thread,
@@ -14,8 +15,9 @@
 int check_dumpable(pid_t pid);
 int seize_task(struct task *task, pid_t pid);
 /* Freeze pid and all its descendants (rescanning until no new process
- * appears); zombies are recorded, not seized. */
-int seize_tree(struct tree *tree, pid_t root);
+ * appears); zombies are recorded, not seized.  With a ckpt init (ns), the
+ * tree is the init's descendants and the init stays out. */
+int seize_tree(struct tree *tree, pid_t root, const struct pidns_target *ns);
 int unseize_tree(struct tree *tree, bool kill);
 /* Put back the registers and signal mask of every thread that ran our
  * system calls.  Done as soon as they are no longer needed: if ckpt dies

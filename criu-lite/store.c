@@ -25,6 +25,38 @@ int store_open(const char *dir, bool create)
 	return fd;
 }
 
+#define JOB_FILE "job.pid"
+
+int store_set_job(int store_fd, pid_t init)
+{
+	char tmp[64], text[32];
+	int fd, len = snprintf(text, sizeof(text), "%d\n", init);
+
+	snprintf(tmp, sizeof(tmp), ".%s-%d", JOB_FILE, getpid());
+	fd = openat(store_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, text, len) || renameat(store_fd, tmp, store_fd, JOB_FILE)) {
+		if (fd >= 0)
+			close(fd);
+		unlinkat(store_fd, tmp, 0);
+		return error_errno("cannot record the job in the store");
+	}
+	close(fd);
+	return 0;
+}
+
+pid_t store_job(int store_fd)
+{
+	cleanup_free char *text = read_file_at(store_fd, JOB_FILE, NULL);
+
+	return text ? atoi(text) : 0;
+}
+
+void store_clear_job(int store_fd, pid_t init)
+{
+	if (store_job(store_fd) == init)
+		unlinkat(store_fd, JOB_FILE, 0);
+}
+
 static bool parse_number(const char *s, unsigned *n)
 {
 	char *end;

@@ -5,6 +5,8 @@
  *   DIR/latest          symlink to the newest version
  *   DIR/.lock           flock()ed by a dump, so that two dumps never interleave
  *   DIR/.tmp-N-PID/     a version being written; never read, removed on failure
+ *   DIR/job.pid         the init of the job `ckpt run -D DIR` runs (or that a
+ *                       restore of it brought back), for `ckpt dump -D DIR`
  *
  * A version becomes visible only by rename() after all its files are synced,
  * and `latest` moves by rename() of a new symlink, so a crash or a full disk
@@ -15,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "images/inventory.pb-c.h"
 
@@ -34,6 +37,12 @@ int store_open(const char *dir, bool create);
 unsigned store_latest(int store_fd);
 /* Version numbers in increasing order; returns count, -1 on error. */
 int store_list(int store_fd, unsigned **numbers);
+
+/* The job of the store: record its init, forget it (only if it is still
+ * `init`), and read it back (0 when there is none). */
+int store_set_job(int store_fd, pid_t init);
+void store_clear_job(int store_fd, pid_t init);
+pid_t store_job(int store_fd);
 
 /* Start writing a new version (takes the dump lock, waits at most
  * `lock_wait_ms` for it). */

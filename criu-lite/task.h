@@ -49,6 +49,8 @@ struct tree {
 	struct task *tasks;
 	size_t nr;
 	SharedEntry shared;		/* pipes and shared memory, once each */
+	int pidns;			/* PIDNS_*: how it sits in its pid namespace */
+	pid_t ns_init;			/* that namespace's init, as ckpt sees it */
 };
 
 /* Run a system call in thread t of task (which must be seized); the

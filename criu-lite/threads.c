@@ -83,7 +83,7 @@ static int dump_one_thread(struct task *task, struct thread *t, ThreadCore *tc)
 	char *comm;
 	long r;
 
-	tc->tid = t->tid;
+	tc->tid = t->vtid;
 	tc->regs.len = sizeof(t->regs);
 	tc->regs.data = xmalloc(sizeof(t->regs));
 	memcpy(tc->regs.data, &t->regs, sizeof(t->regs));

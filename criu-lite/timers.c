@@ -83,7 +83,11 @@ int dump_timers(struct task *task)
 		e->notify = pt[i].notify;
 		e->signo = pt[i].signo;
 		e->sival = pt[i].sival;
+		/* /proc numbers it as ckpt sees it; the task's own namespace may not */
 		e->notify_tid = pt[i].notify_tid;
+		for (size_t t = 0; t < task->nr_threads; t++)
+			if (task->threads[t].tid == pt[i].notify_tid)
+				e->notify_tid = task->threads[t].vtid;
 		if (task_syscall_ok(task, leader, SYS_timer_gettime, "timer_gettime", NULL,
 				    pt[i].id, task->scratch, 0, 0, 0, 0) ||
 		    infect_read(task->pid, task->scratch, &its, sizeof(its)))

@@ -68,10 +68,22 @@ static int run_args(const char *const *args)
 
 UNIT_TEST(cli_dump_without_pid)
 {
-	CHECK_INT(RUN("dump"), EXIT_USAGE);
-	CHECK_HAS(err, "usage: ckpt dump");
-	CHECK_INT(RUN("dump", "-D", unit_path("st")), EXIT_USAGE);
+	/* Without -p the store's job (of `ckpt run -D`) is dumped: none here. */
+	CHECK_INT(RUN("dump", "-D", unit_path("st")), EXIT_NO_PROCESS);
+	CHECK_HAS(err, "no pid given");
+	CHECK_HAS(err, unit_path("st"));
 	CHECK(access(unit_path("st"), F_OK) == -1);	/* nothing made */
+	CHECK_INT(RUN("dump", "-D", unit_path("st"), "extra"), EXIT_USAGE);
+	CHECK_HAS(err, "usage: ckpt dump");
+}
+
+UNIT_TEST(cli_run_usage)
+{
+	CHECK_INT(RUN("run"), EXIT_USAGE);
+	CHECK_HAS(err, "usage: ckpt run");
+	CHECK_INT(RUN("run", "--bogus", "--", "true"), EXIT_USAGE);
+	CHECK_INT(RUN("run", "--help"), 0);
+	CHECK_HAS(out, "pid namespace");
 }
 
 UNIT_TEST(cli_dump_bad_pid)
@@ -587,6 +599,7 @@ int main(int argc, char **argv)
 	return UNIT_MAIN(argc, argv,
 		UNIT_ENTRY(cli_dump_without_pid),
 		UNIT_ENTRY(cli_dump_bad_pid),
+		UNIT_ENTRY(cli_run_usage),
 		UNIT_ENTRY(cli_help),
 		UNIT_ENTRY(cli_command_help),
 		UNIT_ENTRY(cli_unknown),
