@@ -14,7 +14,12 @@ appends "PASS" or "FAIL: reason".  Modes:
   fg     dump, restore without --detach: ckpt's exit status is the verdict
   pidns  dump --leave-running, restore a copy with --pidns beside the original
          (same pids, new pid namespace): ckpt's exit status is the copy's verdict
+  run    start it under `ckpt run -D STORE`, then twice: `ckpt dump -D STORE`
+         (no -p: the store's job), `ckpt restore -D STORE` (a new pid namespace
+         each time); SIGTERM to ckpt restore: its exit status is the verdict
 
+The group "nsjob" checks `ckpt run` (stdout through a pipe, exit status,
+signals) and a tree under an init of its own (unshare --pid --fork).
 The group "badinput" checks the one-line errors for a missing, traced or busy
 PID, corrupt and truncated images, a dump killed half way and a full disk.
 
@@ -42,8 +47,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 STATIC = os.path.join(HERE, 'zdtm', 'static')
 REAL = os.path.join(HERE, 'zdtm', 'real')
-ALL_MODES = ['plain', 'dump', 'leave', 'twice', 'fg', 'pidns']
-DEFAULT_MODES = ['plain', 'dump', 'leave', 'twice', 'pidns']   # fg where the .desc says so
+ALL_MODES = ['plain', 'dump', 'leave', 'twice', 'fg', 'pidns', 'run']
+DEFAULT_MODES = ['plain', 'dump', 'leave', 'twice', 'pidns', 'run']   # fg where the .desc says so
 PYTHON = '/usr/bin/python3'     # Debian's: it has python3-torch (pyenv's does not)
 
 READY_TIMEOUT = 30
@@ -215,6 +220,48 @@ def spawn(argv, cwd, stdout, stderr=None, env=None, session=False):
     return pid
 
 
+def spawn_piped(argv, cwd, err):
+    """fork+exec with stdin /dev/null, stdout a pipe to us, stderr to the file err.
+    Returns (pid, the read end)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ):
+                signal.signal(sig, signal.SIG_DFL)
+            os.chdir(cwd)
+            os.dup2(os.open('/dev/null', os.O_RDONLY), 0)
+            os.dup2(w, 1)
+            os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), 2)
+            os.closerange(3, 1 << 16)
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)
+    os.close(w)
+    return pid, r
+
+
+class LineReader:
+    """Lines from a pipe, each read bounded in time."""
+
+    def __init__(self, fd):
+        self.fd, self.buf = fd, b''
+
+    def line(self, timeout=10):
+        import select
+        end = time.monotonic() + timeout
+        while b'\n' not in self.buf:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise Fail('no line on the pipe in %d s (have %r)' % (timeout, self.buf[:100]))
+            data = os.read(self.fd, 4096)
+            if not data:
+                raise Fail('the pipe closed (have %r)' % self.buf[:100])
+            self.buf += data
+        line, self.buf = self.buf.split(b'\n', 1)
+        return line.decode(errors='replace')
+
+
 def read(path, errors='replace'):
     try:
         with open(path, errors=errors) as f:
@@ -286,6 +333,8 @@ def load_tests():
             tests[name] = desc
     return tests
 
+
+NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init']
 
 BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'nostore',
             'dump-killed', 'disk-full']
@@ -383,7 +432,7 @@ class Run:
 
     # ---- ckpt
 
-    def ckpt(self, *args, timeout=CKPT_TIMEOUT, wait=True):
+    def ckpt(self, *args, timeout=CKPT_TIMEOUT, wait=True, env=None):
         if not self.r.ckpt:
             raise Fail('ckpt binary not found (--ckpt)')
         self.ncmd += 1
@@ -391,7 +440,7 @@ class Run:
         argv = [self.r.ckpt] + list(args)
         self.log('run: %s' % ' '.join(argv))
         t0 = time.monotonic()
-        pid = spawn(argv, self.dir, base + '.out', base + '.err')
+        pid = spawn(argv, self.dir, base + '.out', base + '.err', env=env)
         self.ckpt_pids.append(pid)
         if not wait:
             return pid, base + '.err'
@@ -475,7 +524,6 @@ class Run:
             REAPER.forget(pid)
         rpid, errpath = self.ckpt('restore', '-D', self.store, *(['--pidns'] if pidns else []),
                                   wait=False)
-        exe = os.path.realpath(self.desc['argv0'][0])
         if pidns:
             def copy():
                 kids = [k for k in descendants(rpid) if k != original]
@@ -489,15 +537,14 @@ class Run:
                 pid = copy()
                 if pid < 0:
                     return False
-            try:
-                if os.path.realpath('/proc/%d/exe' % pid) != exe:
-                    return False
-            except OSError:
-                return False
-            cgt = proc_status(pid, 'SigCgt')
-            return (running(pid) and cgt is not None and
-                    int(cgt, 16) & (1 << (signal.SIGTERM - 1)) != 0)
+            return self.looks_restored(pid)
 
+        self.wait_restored(rpid, errpath, restored)
+        os.kill(rpid if pidns else pid, signal.SIGTERM)
+        self.stand_in_verdict(rpid, errpath)
+
+    def wait_restored(self, rpid, errpath, restored):
+        """Until restored() holds three times in a row, while ckpt rpid runs on."""
         end = time.monotonic() + CKPT_TIMEOUT
         stable = 0
         while stable < 3:
@@ -511,15 +558,29 @@ class Run:
                 raise Fail('restored process not running %d s after restore' % CKPT_TIMEOUT)
             stable = stable + 1 if restored() else 0
             time.sleep(0.05)
-        os.kill(rpid if pidns else pid, signal.SIGTERM)
+
+    def looks_restored(self, pid):
+        """Its binary, its SIGTERM handler, running and traced by nobody."""
+        exe = os.path.realpath(self.desc['argv0'][0])
+        try:
+            if pid is None or os.path.realpath('/proc/%d/exe' % pid) != exe:
+                return False
+        except OSError:
+            return False
+        cgt = proc_status(pid, 'SigCgt')
+        return (running(pid) and cgt is not None and
+                int(cgt, 16) & (1 << (signal.SIGTERM - 1)) != 0)
+
+    def stand_in_verdict(self, rpid, errpath):
+        """ckpt rpid stands in for the test (SIGTERM sent): its exit status is the verdict."""
         st = REAPER.wait(rpid, self.desc.get('verdict_timeout', VERDICT_TIMEOUT))
         if st is None:
-            raise Fail('ckpt restore did not exit after SIGTERM to %d' % pid)
+            raise Fail('ckpt (pid %d) did not exit after SIGTERM' % rpid)
         self.ckpt_pids.remove(rpid)
         code = os.waitstatus_to_exitcode(st)
-        self.log('ckpt restore: %s, stderr %r' % (describe(st), read(errpath)[:300]))
+        self.log('ckpt stand-in: %s, stderr %r' % (describe(st), read(errpath)[:300]))
         if code < 0:
-            raise Fail('ckpt restore itself was killed by signal %d' % -code)
+            raise Fail('ckpt itself was killed by signal %d' % -code)
         v = verdict_line(self.out) or ''
         # The test writes PASS and exits 0, or FAIL and exits 1: ckpt must pass that on.
         if v == 'PASS' and code != 0:
@@ -530,8 +591,50 @@ class Run:
 
     # ---- the modes
 
+    def job_of(self, rpid):
+        """The test under ckpt rpid (`ckpt run` or restore of its job): [init, test, ...]."""
+        kids = descendants(rpid)
+        return kids[1] if len(kids) > 1 else None
+
+    def run_job(self):
+        """Under `ckpt run -D STORE`; dumped by the store's job and restored, twice."""
+        d = self.desc
+        argv = d['argv0'] + ['--out', self.out] + [str(a) for a in d.get('args', [])]
+        env = dict(os.environ)
+        env.update(d.get('env', {}))
+        rpid, errpath = self.ckpt('run', '-D', self.store, '--', *argv, wait=False, env=env)
+        self.wait_ready(rpid, self.out, d.get('ready_timeout', READY_TIMEOUT))
+        self.pid = self.job_of(rpid)
+        for n in range(2):
+            if not os.path.exists(os.path.join(self.store, 'job.pid')):
+                raise Fail('no job.pid in the store of the job (round %d)' % n)
+            before = versions(self.store)
+            rc, err = self.ckpt('dump', '-D', self.store)
+            if rc != 0:
+                raise Fail('dump of the job failed (exit %s): %s'
+                           % (rc, (err_lines(err) or ['no message'])[0]))
+            if len(versions(self.store)) != len(before) + 1:
+                raise Fail('dump of the job gave exit 0 but no new version')
+            # The dump killed the job: its stand-in says so with 128+SIGKILL.
+            st = REAPER.wait(rpid, 10)
+            if st is None:
+                raise Fail('the stand-in %d did not end after the dump' % rpid)
+            self.ckpt_pids.remove(rpid)
+            if os.waitstatus_to_exitcode(st) != 128 + signal.SIGKILL:
+                raise Fail('the stand-in ended with %s after the dump, not 137' % describe(st))
+            rpid, errpath = self.ckpt('restore', '-D', self.store, wait=False)
+            self.wait_restored(rpid, errpath, lambda: self.looks_restored(self.job_of(rpid)))
+            self.pid = self.job_of(rpid)
+        os.kill(rpid, signal.SIGTERM)
+        self.stand_in_verdict(rpid, errpath)
+
     def run(self):
         d, m = self.desc, self.mode
+        if m == 'run':
+            self.run_job()
+            if 'compare' in d:
+                self.compare(d['compare'])
+            return
         self.pid = self.start()
         if m == 'plain':
             self.finish()
@@ -584,6 +687,120 @@ class Run:
                      min(len(got), len(ref)))
             raise Fail('%s differs from the uninterrupted run at byte %d (%d vs %d bytes)'
                        % (fname, n, len(got), len(ref)))
+
+    # ---- jobs in pid namespaces (name "nsjob/CASE")
+
+    def ckpt_piped(self, *args):
+        """ckpt with its stdout a pipe to us: (pid, LineReader, stderr path)."""
+        self.ncmd += 1
+        err = os.path.join(self.dir, 'ckpt-%d-%s.err' % (self.ncmd, args[0]))
+        self.log('run (stdout piped): %s' % ' '.join((self.r.ckpt,) + args))
+        pid, fd = spawn_piped([self.r.ckpt] + list(args), self.dir, err)
+        self.ckpt_pids.append(pid)
+        return pid, LineReader(fd), err
+
+    def end_of(self, pid, timeout=10):
+        """The exit code of ckpt pid (ours), which must end within timeout."""
+        st = REAPER.wait(pid, timeout)
+        if st is None:
+            raise Fail('ckpt %d did not end in %d s' % (pid, timeout))
+        self.ckpt_pids.remove(pid)
+        return os.waitstatus_to_exitcode(st)
+
+    def nsjob(self, case):
+        if case == 'run-stdio':
+            # stdout a pipe to us: after each restore the job writes on
+            # restore's stdout, counting on from where it was.
+            job = 'i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.05; done'
+            pid, rd, err = self.ckpt_piped('run', '-D', self.store, '--', 'sh', '-c', job)
+            last = 0
+            for n in range(3):
+                for _ in range(3):
+                    line = rd.line()
+                    if not line.startswith('tick '):
+                        raise Fail('round %d: unexpected line %r' % (n, line))
+                    i = int(line.split()[1])
+                    if i != last + 1 and not (n and i > last):
+                        raise Fail('round %d: tick %d after tick %d' % (n, i, last))
+                    last = i
+                if n == 2:
+                    break
+                rc, e = self.ckpt('dump', '-D', self.store)
+                if rc != 0:
+                    raise Fail('dump %d failed: %s' % (n, e.strip()[:200]))
+                if self.end_of(pid) != 128 + signal.SIGKILL:
+                    raise Fail('the stand-in did not end with 137 after dump %d' % n)
+                os.close(rd.fd)
+                pid, rd, err = self.ckpt_piped('restore', '-D', self.store)
+            os.kill(pid, signal.SIGINT)
+            code = self.end_of(pid)
+            if code != 128 + signal.SIGINT:
+                raise Fail('after SIGINT ckpt restore exited %d, not 130: %s'
+                           % (code, read(err).strip()[:200]))
+
+        elif case == 'run-exit':
+            for job, want in (('exit 7', 7), ('kill -USR1 $$', 128 + signal.SIGUSR1),
+                              ('exit 0', 0)):
+                rc, e = self.ckpt('run', '--', 'sh', '-c', job)
+                if rc != want:
+                    raise Fail('ckpt run -- sh -c %r exited %s, not %d: %s' % (job, rc, want, e))
+            rc, e = self.ckpt('run', '--', '/nonexistent/prog')
+            if rc != 127 or 'nonexistent' not in e:
+                raise Fail('a missing command gave exit %s, %r' % (rc, e))
+            rc, e = self.ckpt('run')
+            if rc != 2:
+                raise Fail('ckpt run without a command exited %s, not 2' % rc)
+
+        elif case == 'run-signal':
+            # One SIGINT to ckpt run reaches the job once; SIGTERM ends it.
+            got = os.path.join(self.dir, 'got')
+            job = 'trap "echo int >> %s" INT; trap "exit 3" TERM; echo up > %s.up; ' \
+                  'while :; do sleep 0.05; done' % (got, got)
+            pid, _ = self.ckpt('run', '--', 'sh', '-c', job, wait=False)
+            if not wait_until(lambda: os.path.exists(got + '.up'), 10):
+                raise Fail('the job did not start')
+            os.kill(pid, signal.SIGINT)
+            if not wait_until(lambda: read(got).count('int') >= 1, 10):
+                raise Fail('SIGINT to ckpt run did not reach the job')
+            time.sleep(0.3)
+            if read(got).count('int') != 1:
+                raise Fail('one SIGINT reached the job %d times' % read(got).count('int'))
+            os.kill(pid, signal.SIGTERM)
+            code = self.end_of(pid)
+            if code != 3:
+                raise Fail('after SIGTERM ckpt run exited %d, not the job\'s 3' % code)
+
+        elif case == 'own-init':
+            # A tree under an init of its own (the test is PID 1 there):
+            # dumped with its namespace and restored as one, twice.
+            test = self.r.tests['tree00']
+            self.desc = test
+            argv = [shutil.which('unshare') or '/usr/bin/unshare', '--pid', '--fork',
+                    '--mount-proc'] + test['argv0'] + \
+                ['--out', self.out]
+            outer = spawn(argv, self.dir, os.path.join(self.dir, 'test.log'), session=True)
+            self.ckpt_pids.append(outer)
+            self.wait_ready(outer, self.out, READY_TIMEOUT)
+            self.pid = descendants(outer)[0]
+            if proc_status(self.pid, 'NSpid').split()[-1] != '1':
+                raise Fail('the test is not PID 1 of its namespace')
+            for n in range(2):
+                rc, e = self.ckpt('dump', '-p', str(self.pid), '-D', self.store)
+                if rc != 0:
+                    raise Fail('dump %d of the namespace failed: %s' % (n, e.strip()[:200]))
+                if n == 0:
+                    self.end_of(outer)      # unshare ends with its child
+                else:
+                    if self.end_of(rpid) != 128 + signal.SIGKILL:
+                        raise Fail('ckpt restore did not end with 137 after the dump')
+                rpid, errpath = self.ckpt('restore', '-D', self.store, wait=False)
+                self.wait_restored(rpid, errpath,
+                                   lambda: self.looks_restored((descendants(rpid) + [None])[0]))
+                self.pid = descendants(rpid)[0]
+                if proc_status(self.pid, 'NSpid').split()[-1] != '1':
+                    raise Fail('the restored root is not PID 1 of its namespace')
+            os.kill(rpid, signal.SIGTERM)
+            self.stand_in_verdict(rpid, errpath)
 
     # ---- bad input (name "badinput/CASE")
 
@@ -754,7 +971,10 @@ class Run:
     def cleanup(self):
         for pid in list(self.ckpt_pids):      # not reaped yet, so surely ours
             self.log('killing leftover ckpt %d' % pid)
-            os.kill(pid, signal.SIGKILL)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:      # reaped already
+                pass
             REAPER.wait(pid, 5)
         self.ckpt_pids = []
         self.cleanup_pid()
@@ -867,7 +1087,9 @@ class Runner:
             why = self.missing(desc) if desc else None
             if why:
                 raise Skip(why)
-            if case:
+            if case and name.startswith('nsjob/'):
+                r.nsjob(case)
+            elif case:
                 r.badinput(case)
             else:
                 r.run()
@@ -904,6 +1126,13 @@ class Runner:
                   flush=True)
         todo = []
         for n in names:
+            if n == 'nsjob' or n.startswith('nsjob/'):
+                cases = NSJOB if n == 'nsjob' else [n.split('/', 1)[1]]
+                for c in cases:
+                    if c not in NSJOB:
+                        sys.exit('unknown nsjob case %s (have %s)' % (c, ', '.join(NSJOB)))
+                    todo.append(('nsjob/' + c, 'run', {}, c))
+                continue
             if n == 'badinput' or n.startswith('badinput/'):
                 cases = BADINPUT if n == 'badinput' else [n.split('/', 1)[1]]
                 for c in cases:
@@ -958,11 +1187,12 @@ def main():
     if args.list:
         for n, d in sorted(runner.tests.items()):
             print(n, ' '.join(d['modes']))
+        print('nsjob/' + ' nsjob/'.join(NSJOB))
         print('badinput/' + ' badinput/'.join(BADINPUT))
         os.rmdir(runner.root)
         return 0
     # The bad-input group has no modes: it runs by default, or when named.
-    names = args.tests or sorted(runner.tests) + ([] if args.mode else ['badinput'])
+    names = args.tests or sorted(runner.tests) + ([] if args.mode else ['nsjob', 'badinput'])
     # A SIGTERM or ^C to the runner still runs the cleanup of the current test.
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(130))
     return runner.main(names)
