@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 static int stderr_level = LOG_WARN;
 static int log_fd = -1;
 static char first_err[1024];
+/* The dump writes pages from several threads: the first error is kept whole. */
+static pthread_mutex_t err_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void log_init(int level)
 {
@@ -41,8 +44,12 @@ static void vlog(enum log_level lvl, const char *fmt, va_list ap, int err)
 		return;
 	if (err && (size_t)n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(err));
-	if (lvl == LOG_ERROR && !first_err[0])
-		snprintf(first_err, sizeof(first_err), "%s", msg);
+	if (lvl == LOG_ERROR) {
+		pthread_mutex_lock(&err_mu);
+		if (!first_err[0])
+			snprintf(first_err, sizeof(first_err), "%s", msg);
+		pthread_mutex_unlock(&err_mu);
+	}
 
 	if (log_fd >= 0) {
 		struct timespec ts;
@@ -102,5 +109,7 @@ const char *first_error(void)
 
 void clear_error(void)
 {
+	pthread_mutex_lock(&err_mu);
 	first_err[0] = 0;
+	pthread_mutex_unlock(&err_mu);
 }

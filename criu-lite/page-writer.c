@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -32,24 +33,62 @@ static void *writer(void *arg)
 
 /* The buffers stay for the next process of the tree: fresh memory is slow
  * to touch on some machines, and a tree of many small processes would pay
- * for it each time. */
-static uint8_t *pool[PW_BUFS];
+ * for it each time.  One set per page writer at work (the dump runs several
+ * at once), kept on a free list. */
+struct buf_set {
+	uint8_t *bufs[PW_BUFS];
+	struct buf_set *next;
+};
+static struct buf_set *free_sets;
+static pthread_mutex_t sets_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct buf_set *get_set(void)
+{
+	struct buf_set *set;
+
+	pthread_mutex_lock(&sets_mu);
+	set = free_sets;
+	if (set)
+		free_sets = set->next;
+	pthread_mutex_unlock(&sets_mu);
+	if (set)
+		return set;
+	set = xzalloc(sizeof(*set));
+	for (int i = 0; i < PW_BUFS; i++) {
+		void *b = mmap(NULL, PW_BUF_BYTES, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (b == MAP_FAILED) {
+			while (i--)
+				munmap(set->bufs[i], PW_BUF_BYTES);
+			free(set);
+			error_errno("cannot allocate copy buffers");
+			return NULL;
+		}
+		set->bufs[i] = b;
+	}
+	return set;
+}
+
+static void put_set(struct buf_set *set)
+{
+	if (!set)
+		return;
+	pthread_mutex_lock(&sets_mu);
+	set->next = free_sets;
+	free_sets = set;
+	pthread_mutex_unlock(&sets_mu);
+}
 
 int pw_start(struct page_writer *pw, struct img_out *out)
 {
 	memset(pw, 0, sizeof(*pw));
 	pw->out = out;
-	for (int i = 0; i < PW_BUFS; i++) {
-		if (!pool[i]) {
-			void *b = mmap(NULL, PW_BUF_BYTES, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-			if (b == MAP_FAILED)
-				return error_errno("cannot allocate copy buffers");
-			pool[i] = b;
-		}
-		pw->bufs[i] = pool[i];
-	}
+	pw->set = get_set();
+	if (!pw->set)
+		return -1;
+	for (int i = 0; i < PW_BUFS; i++)
+		pw->bufs[i] = pw->set->bufs[i];
 	pthread_mutex_init(&pw->mu, NULL);
 	pthread_cond_init(&pw->changed, NULL);
 	if (pthread_create(&pw->thread, NULL, writer, pw)) {
@@ -96,6 +135,8 @@ int pw_finish(struct page_writer *pw)
 	}
 	err = pw->err;
 	memset(pw->bufs, 0, sizeof(pw->bufs));
+	put_set(pw->set);
+	pw->set = NULL;
 	if (err) {
 		errno = err;
 		return error_errno("cannot write image '%s'", pw->out->name);

@@ -18,11 +18,14 @@
 
 #include "image.h"
 
+struct buf_set;
+
 #define PW_BUFS		4
 #define PW_BUF_BYTES	(4UL << 20)
 
 struct page_writer {
 	struct img_out *out;
+	struct buf_set *set;	/* where bufs come from */
 	uint8_t *bufs[PW_BUFS];
 	size_t len[PW_BUFS];
 	unsigned head, count;	/* ring: head is the next to write */

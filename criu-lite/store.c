@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,9 @@ err:
 	return -1;
 }
 
+/* Files of a version are written by several threads of a dump at once. */
+static pthread_mutex_t sums_mu = PTHREAD_MUTEX_INITIALIZER;
+
 void version_add_file(struct version *v, const char *name, uint64_t size, uint64_t sum)
 {
 	FileSum *s = xmalloc(sizeof(*s));
@@ -207,8 +211,10 @@ void version_add_file(struct version *v, const char *name, uint64_t size, uint64
 	s->name = xstrdup(name);
 	s->size = size;
 	s->xxh3 = sum;
+	pthread_mutex_lock(&sums_mu);
 	v->sums = xrealloc(v->sums, (v->nr_sums + 1) * sizeof(*v->sums));
 	v->sums[v->nr_sums++] = s;
+	pthread_mutex_unlock(&sums_mu);
 }
 
 int version_write_img(struct version *v, const char *name, int kind, const ProtobufCMessage *msg)
