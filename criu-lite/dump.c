@@ -7,6 +7,7 @@
  * killed (without --leave-running) only after the version is published.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,24 +225,143 @@ static int refuse_shared_tables(const struct tree *tree, size_t i)
 	return 0;
 }
 
-/* Every process of the tree, one after the other: its state, its pages,
- * its images. */
+/*
+ * The pages, the bulk of a dump, are copied by workers while this thread
+ * goes on with the state of the next process: ptrace requests must come
+ * from the thread that seized the tree, but process_vm_readv, pagemap and
+ * the writes need no tracer.  Each worker copies on one core while its page
+ * writer writes on another, so there are half as many workers as cores.
+ */
+#define MAX_PAGE_WORKERS 8
+
+struct page_pool {
+	struct version *v;
+	struct task **queue;	/* pushed in order, taken in order */
+	size_t pushed, taken;
+	bool closing;
+	bool failed;		/* a worker failed, or we did: the dump stops */
+	pthread_mutex_t mu;
+	pthread_cond_t changed;
+	pthread_t threads[MAX_PAGE_WORKERS];
+	int nr_threads;
+};
+
+static void *page_worker(void *arg)
+{
+	struct page_pool *pool = arg;
+
+	pthread_mutex_lock(&pool->mu);
+	for (;;) {
+		while (pool->taken == pool->pushed && !pool->closing && !pool->failed)
+			pthread_cond_wait(&pool->changed, &pool->mu);
+		if (pool->taken == pool->pushed || pool->failed)
+			break;
+		struct task *task = pool->queue[pool->taken++];
+		pthread_mutex_unlock(&pool->mu);
+		int ret = dump_mm_pages(task, pool->v);
+		pthread_mutex_lock(&pool->mu);
+		if (ret) {
+			pool->failed = true;
+			pthread_cond_broadcast(&pool->changed);
+		}
+	}
+	pthread_mutex_unlock(&pool->mu);
+	return NULL;
+}
+
+static int pool_start(struct page_pool *pool, struct version *v, size_t nr_tasks)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = cpus > 1 ? cpus / 2 : 1;
+
+	if (want > MAX_PAGE_WORKERS)
+		want = MAX_PAGE_WORKERS;
+	if ((size_t)want > nr_tasks)
+		want = nr_tasks;
+	memset(pool, 0, sizeof(*pool));
+	pool->v = v;
+	pool->queue = xmalloc(nr_tasks * sizeof(*pool->queue));
+	pthread_mutex_init(&pool->mu, NULL);
+	pthread_cond_init(&pool->changed, NULL);
+	for (int i = 0; i < want; i++) {
+		if (pthread_create(&pool->threads[i], NULL, page_worker, pool))
+			break;
+		pool->nr_threads++;
+	}
+	if (!pool->nr_threads) {
+		free(pool->queue);
+		return error("cannot start a page worker");
+	}
+	pr_debug("%d page workers", pool->nr_threads);
+	return 0;
+}
+
+/* false once a worker failed */
+static bool pool_push(struct page_pool *pool, struct task *task)
+{
+	bool ok;
+
+	pthread_mutex_lock(&pool->mu);
+	ok = !pool->failed;
+	if (ok)
+		pool->queue[pool->pushed++] = task;
+	pthread_cond_broadcast(&pool->changed);
+	pthread_mutex_unlock(&pool->mu);
+	return ok;
+}
+
+/* Wait for the work queued (with `abandon`, only for the workers to stop);
+ * -1 if any of it failed. */
+static int pool_finish(struct page_pool *pool, bool abandon)
+{
+	pthread_mutex_lock(&pool->mu);
+	pool->closing = true;
+	if (abandon)
+		pool->failed = true;
+	pthread_cond_broadcast(&pool->changed);
+	pthread_mutex_unlock(&pool->mu);
+	for (int i = 0; i < pool->nr_threads; i++)
+		pthread_join(pool->threads[i], NULL);
+	free(pool->queue);
+	return pool->failed ? -1 : 0;
+}
+
+/* Every process of the tree: its state here, one after the other, its pages
+ * by the workers meanwhile, then its images. */
 static int dump_tree(struct tree *tree, struct version *v)
 {
+	struct page_pool pool;
+	bool ok = true;
+
+	if (pool_start(&pool, v, tree->nr))
+		return -1;
+	for (size_t i = 0; ok && i < tree->nr; i++) {
+		struct task *task = &tree->tasks[i];
+
+		if (task->zombie)
+			continue;
+		/* Parents come first: their fds and pages are known by now. */
+		const struct task *parent = NULL;
+		for (size_t p = 0; p < i; p++)
+			if (tree->tasks[p].pid == task->ppid && !tree->tasks[p].zombie)
+				parent = &tree->tasks[p];
+		task->parent_files = parent ? parent->files : NULL;
+		task->shared = &tree->shared;
+		ok = !refuse_shared_tables(tree, i) && !collect(task) && !dump_mm_shmem(task, v) &&
+		     !dump_mm_scan(task, parent) && pool_push(&pool, task);
+	}
+	if (pool_finish(&pool, !ok) || !ok)
+		return -1;
 	for (size_t i = 0; i < tree->nr; i++) {
 		struct task *task = &tree->tasks[i];
 
 		if (task->zombie)
 			continue;
-		/* Parents come first: their fds are known by now. */
-		for (size_t p = 0; p < i; p++)
-			if (tree->tasks[p].pid == task->ppid)
-				task->parent_files = tree->tasks[p].files;
-		task->shared = &tree->shared;
-		if (refuse_shared_tables(tree, i) || collect(task) || dump_mm_pages(task, v) || write_images(task, v))
+		if (write_images(task, v))
 			return -1;
-		pr_info("pid %d: %zu threads, %lu bytes of pages", task->pid, task->nr_threads,
-			(unsigned long)task->mm->pages_bytes);
+		pr_info("pid %d: %zu threads, %lu bytes of pages (and %lu in an ancestor's image)",
+			task->pid, task->nr_threads, (unsigned long)task->mm->pages_bytes,
+			(unsigned long)task->mm->pages_inherited);
 	}
 	files_mark_outside_pipes(tree);
 	if (write_pstree(tree, v))

@@ -187,12 +187,19 @@ static int scan_vma(int pagemap_fd, pid_t pid, const VmaEntry *e, struct runs *r
 
 #define BATCH_BYTES PW_BUF_BYTES
 
-/* Copy one batch of page runs from the process into buf. */
-static int copy_batch(pid_t pid, int mem_fd, struct iovec *remote, size_t nr, size_t bytes,
-		      uint8_t *buf)
+/*
+ * Copy one batch of page runs from the process into buf.  process_vm_readv
+ * pins the pages it reads, and pinning a page that is shared copy-on-write
+ * makes the kernel unshare it first (copy it for the process): a dump would
+ * double the memory a forked tree shares.  /proc/PID/mem takes the pages
+ * without pinning them, at about the same speed, so a process with shared
+ * pages is read through it.
+ */
+static int copy_batch(pid_t pid, int mem_fd, bool shared, struct iovec *remote, size_t nr,
+		      size_t bytes, uint8_t *buf)
 {
 	struct iovec local = { buf, bytes };
-	ssize_t got = process_vm_readv(pid, &local, 1, remote, nr, 0);
+	ssize_t got = shared ? -1 : process_vm_readv(pid, &local, 1, remote, nr, 0);
 
 	if (got != (ssize_t)bytes) {
 		/* Unreadable areas (PROT_NONE, write-only) need /proc/PID/mem,
@@ -211,12 +218,12 @@ static int copy_batch(pid_t pid, int mem_fd, struct iovec *remote, size_t nr, si
 }
 
 /* Fill the buffer of the writer with one batch, hash it, queue it. */
-static int send_batch(pid_t pid, int mem_fd, struct iovec *remote, size_t nr, size_t bytes,
-		      struct page_writer *pw, struct img_out *out)
+static int send_batch(const struct task *task, int mem_fd, struct iovec *remote, size_t nr,
+		      size_t bytes, struct page_writer *pw, struct img_out *out)
 {
 	uint8_t *buf = pw_get(pw);
 
-	if (!buf || copy_batch(pid, mem_fd, remote, nr, bytes, buf))
+	if (!buf || copy_batch(task->pid, mem_fd, task->cow_shared, remote, nr, bytes, buf))
 		return -1;
 	img_out_account(out, buf, bytes);
 	pw_put(pw, bytes);
@@ -295,12 +302,177 @@ static int dump_one_shmem(struct task *task, const VmaEntry *e, struct version *
 	return 0;
 }
 
+int dump_mm_shmem(struct task *task, struct version *v)
+{
+	for (size_t i = 0; i < task->mm->n_vmas; i++)
+		if (task->mm->vmas[i]->kind == VMA_ANON_SHARED &&
+		    dump_one_shmem(task, task->mm->vmas[i], v))
+			return -1;
+	return 0;
+}
+
+/* Bits of a /proc/PID/pagemap entry (admin-guide/mm/pagemap.rst). */
+#define PM_PFN_MASK	((1ULL << 55) - 1)
+#define PM_EXCLUSIVE	(1ULL << 56)	/* mapped by this process alone */
+#define PM_PRESENT	(1ULL << 63)
+#define PM_CHUNK	4096		/* pages read from pagemap at once */
+
+/* Append a page run, merged with the last one where it goes on from it
+ * (in memory and in the same image). */
+static void put_run(struct runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of)
+{
+	PageRun *last = r->n ? r->v[r->n - 1] : NULL;
+
+	if (last && last->vaddr + last->nr * PAGE_SIZE == vaddr &&
+	    (last->has_pages_of ? last->pages_of : 0) == pages_of &&
+	    last->off + last->nr * PAGE_SIZE == off) {
+		last->nr += nr;
+		return;
+	}
+	if (r->n == r->cap)
+		r->v = xrealloc(r->v, (r->cap = r->cap ? r->cap * 2 : 256) * sizeof(*r->v));
+	PageRun *run = xmalloc(sizeof(*run));
+	page_run__init(run);
+	run->vaddr = vaddr;
+	run->nr = nr;
+	run->off = off;
+	run->has_pages_of = pages_of != 0;
+	run->pages_of = pages_of;
+	r->v[r->n++] = run;
+}
+
+/* The parent's run holding addr (runs are sorted by address), or NULL. */
+static const PageRun *run_at(const MmEntry *mm, uint64_t addr)
+{
+	size_t lo = 0, hi = mm->n_pages;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const PageRun *r = mm->pages[mid];
+
+		if (addr < r->vaddr)
+			hi = mid;
+		else if (addr >= r->vaddr + r->nr * PAGE_SIZE)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+struct cow_parent {
+	const struct task *task;
+	int pagemap_fd;
+};
+
+/*
+ * The pages of one scanned run: those the parent maps at the same address
+ * with the same physical page (shared copy-on-write since the fork, so the
+ * same bytes) point into the image that already holds them; the others get
+ * the next place in our own.  Page frame numbers need CAP_SYS_ADMIN: without
+ * them every page is our own.
+ */
+static int place_run(const PageRun *found, int pagemap_fd, const struct cow_parent *par,
+		     struct runs *out, uint64_t *own_off, bool *shared)
+{
+	static __thread uint64_t mine[PM_CHUNK], theirs[PM_CHUNK];
+
+	for (uint64_t done = 0; done < found->nr; ) {
+		uint64_t n = found->nr - done < PM_CHUNK ? found->nr - done : PM_CHUNK;
+		uint64_t base = found->vaddr + done * PAGE_SIZE;
+		bool any_shared = false, have_theirs = false;
+
+		/* Without a parent in the tree, only whether it shares pages at
+		 * all (with a process outside) is asked, once. */
+		if (par || !*shared) {
+			if (pread_all(pagemap_fd, mine, n * 8, base / PAGE_SIZE * 8)) {
+				*shared = true;		/* cannot tell: the safe way */
+				par = NULL;
+			}
+			for (uint64_t i = 0; par && i < n && !any_shared; i++)
+				any_shared = (mine[i] & PM_PRESENT) && !(mine[i] & PM_EXCLUSIVE);
+			for (uint64_t i = 0; !par && !*shared && i < n; i++)
+				*shared = (mine[i] & PM_PRESENT) && !(mine[i] & PM_EXCLUSIVE);
+		}
+		*shared |= any_shared;
+		if (!par) {
+			put_run(out, base, n, *own_off, 0);
+			*own_off += n * PAGE_SIZE;
+			done += n;
+			continue;
+		}
+		if (any_shared)
+			have_theirs = pread_all(par->pagemap_fd, theirs, n * 8,
+						base / PAGE_SIZE * 8) == 0;
+		if (!have_theirs) {
+			put_run(out, base, n, *own_off, 0);
+			*own_off += n * PAGE_SIZE;
+			done += n;
+			continue;
+		}
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t addr = base + i * PAGE_SIZE;
+			const PageRun *pr = NULL;
+
+			if ((mine[i] & PM_PRESENT) && !(mine[i] & PM_EXCLUSIVE) &&
+			    (mine[i] & PM_PFN_MASK) && (theirs[i] & PM_PRESENT) &&
+			    (theirs[i] & PM_PFN_MASK) == (mine[i] & PM_PFN_MASK))
+				pr = run_at(par->task->mm, addr);
+			if (pr) {
+				/* where the parent's copy lies, maybe in its own ancestor's */
+				put_run(out, addr, 1, pr->off + (addr - pr->vaddr),
+					pr->has_pages_of ? pr->pages_of : par->task->vpid);
+				continue;
+			}
+			put_run(out, addr, 1, *own_off, 0);
+			*own_off += PAGE_SIZE;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+int dump_mm_scan(struct task *task, const struct task *parent)
+{
+	MmEntry *mm = task->mm;
+	struct runs found = { 0 }, out = { 0 };
+	char path[64];
+	cleanup_close int pagemap_fd = -1, parent_fd = -1;
+	struct cow_parent par = { parent, -1 };
+	uint64_t own = 0, all = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", task->pid);
+	pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pagemap_fd < 0)
+		return error_errno("pid %d: cannot open %s", task->pid, path);
+	for (size_t i = 0; i < mm->n_vmas; i++)
+		if (scan_vma(pagemap_fd, task->pid, mm->vmas[i], &found))
+			return -1;
+	if (parent && parent->mm && parent->mm->n_pages) {
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", parent->pid);
+		parent_fd = par.pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	for (size_t i = 0; i < found.n; i++) {
+		if (place_run(found.v[i], pagemap_fd, par.pagemap_fd >= 0 ? &par : NULL, &out, &own,
+			      &task->cow_shared))
+			return -1;
+		all += found.v[i]->nr * PAGE_SIZE;
+		page_run__free_unpacked(found.v[i], NULL);
+	}
+	free(found.v);
+	mm->pages = out.v;
+	mm->n_pages = out.n;
+	mm->pages_bytes = own;
+	mm->has_pages_inherited = parent != NULL;
+	mm->pages_inherited = all - own;
+	return 0;
+}
+
 int dump_mm_pages(struct task *task, struct version *v)
 {
 	MmEntry *mm = task->mm;
-	struct runs runs = { 0 };
 	char name[64], path[64];
-	cleanup_close int pagemap_fd = -1, mem_fd = -1;
+	cleanup_close int mem_fd = -1;
 	struct img_out out;
 	struct page_writer pw;
 	struct iovec remote[IOV_MAX];
@@ -308,19 +480,10 @@ int dump_mm_pages(struct task *task, struct version *v)
 	uint64_t sum, off = 0;
 	int ret = -1;
 
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", task->pid);
-	pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
 	snprintf(path, sizeof(path), "/proc/%d/mem", task->pid);
 	mem_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (pagemap_fd < 0 || mem_fd < 0)
+	if (mem_fd < 0)
 		return error_errno("pid %d: cannot open %s", task->pid, path);
-	for (size_t i = 0; i < mm->n_vmas; i++)
-		if (scan_vma(pagemap_fd, task->pid, mm->vmas[i], &runs))
-			return -1;
-	for (size_t i = 0; i < mm->n_vmas; i++)
-		if (mm->vmas[i]->kind == VMA_ANON_SHARED && dump_one_shmem(task, mm->vmas[i], v))
-			return -1;
-
 	snprintf(name, sizeof(name), "pages-%d.img", task->vpid);
 	if (img_out_open(&out, v->dfd, name))
 		return -1;
@@ -328,11 +491,17 @@ int dump_mm_pages(struct task *task, struct version *v)
 		img_out_abort(&out, v->dfd);
 		return -1;
 	}
-	for (size_t i = 0; i < runs.n; i++) {
-		PageRun *run = runs.v[i];
+	for (size_t i = 0; i < mm->n_pages; i++) {
+		PageRun *run = mm->pages[i];
 		uint64_t addr = run->vaddr, left = run->nr * PAGE_SIZE;
 
-		run->off = off;
+		if (run->has_pages_of)
+			continue;	/* an ancestor's image has it */
+		if (run->off != off) {
+			error("pid %d: page run at %#lx out of place", task->pid,
+			      (unsigned long)run->vaddr);
+			goto out;
+		}
 		off += left;
 		while (left) {
 			size_t chunk = left < BATCH_BYTES - bytes ? left : BATCH_BYTES - bytes;
@@ -344,23 +513,19 @@ int dump_mm_pages(struct task *task, struct version *v)
 			addr += chunk;
 			left -= chunk;
 			if (bytes == BATCH_BYTES || nr == IOV_MAX) {
-				if (send_batch(task->pid, mem_fd, remote, nr, bytes, &pw, &out))
+				if (send_batch(task, mem_fd, remote, nr, bytes, &pw, &out))
 					goto out;
 				nr = bytes = 0;
 			}
 		}
 	}
-	if (nr && send_batch(task->pid, mem_fd, remote, nr, bytes, &pw, &out))
+	if (nr && send_batch(task, mem_fd, remote, nr, bytes, &pw, &out))
 		goto out;
 	if (pw_finish(&pw))
 		goto out_written;
 	if (img_out_close(&out, &sum))
 		return -1;
 	version_add_file(v, name, out.size, sum);
-	mm->pages = runs.v;
-	mm->n_pages = runs.n;
-	mm->pages_bytes = off;
-	runs.v = NULL;
 	return 0;
 out:
 	pw_finish(&pw);

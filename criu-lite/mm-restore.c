@@ -268,7 +268,7 @@ static int fill_pages(struct task *task, const struct mm_restore *mr)
 		while (len) {
 			long got;
 
-			if (CALL("pread of pages", SYS_pread64, &got, mr->pages_fd, addr, len, off,
+			if (CALL("pread of pages", SYS_pread64, &got, mr->run_fds[i], addr, len, off,
 				 0, 0))
 				return -1;
 			if (got <= 0)

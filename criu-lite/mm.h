@@ -27,12 +27,22 @@ struct version;
 
 /* Read the areas (before anything is injected into the task). */
 int dump_mm_areas(struct task *task);
-/* Find and save the pages of every area into pages-PID.img of v. */
+/* Save the shared anonymous memory objects it maps that the tree has not
+ * saved yet (into task->shared): one thread at a time. */
+int dump_mm_shmem(struct task *task, struct version *v);
+/* Find the pages of every area (PAGEMAP_SCAN) and where each goes: pages
+ * that parent (already scanned; NULL for none) shares copy-on-write go to
+ * where its own copy is, the others to pages-PID.img, in order. */
+int dump_mm_scan(struct task *task, const struct task *parent);
+/* Save the pages dump_mm_scan() gave this process's own image.  Needs no
+ * ptrace and touches nothing shared but the version: several run at once,
+ * in threads of their own, for the processes of a frozen tree. */
 int dump_mm_pages(struct task *task, struct version *v);
 
 /* The restorer side, driving the new task: */
 struct mm_restore {
 	int pages_fd;		/* fd of pages-PID.img in the new task */
+	int *run_fds;		/* per page run: the fd of the image it is in */
 	int *file_fds;		/* fd in the new task of each vma's file, -1 if none */
 	int exe_fd;
 };

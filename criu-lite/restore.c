@@ -64,6 +64,7 @@ struct plan {
 	char **helper_path;
 	int *helper_flags;
 	int *vma_helper;	/* per vma: helper index, or -1 */
+	int *run_helper;	/* per page run: helper index of the image it is in */
 
 	struct task task;	/* the restorer's handle on it once it exists */
 	bool stopped;		/* reached the stop at the end of its own setup */
@@ -123,6 +124,29 @@ static int load_task(struct plan *p, int vdfd)
 	return 0;
 }
 
+/* Pages stored in another process's image must be an ancestor's: only
+ * what a fork shared is stored that way. */
+static int check_page_owners(struct rtree *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct plan *p = &r->plans[i];
+
+		for (size_t k = 0; p->mm && k < p->mm->n_pages; k++) {
+			const PageRun *run = p->mm->pages[k];
+			const struct plan *a = p;
+
+			if (!run->has_pages_of)
+				continue;
+			while (a && a->pid != run->pages_of)
+				a = is_top(r, a) ? NULL : find_plan(r, a->pt->ppid);
+			if (!a || a == p || !a->mm)
+				return error("image 'mm-%d.img' puts pages in the image of pid %d, "
+					     "which is not its ancestor", p->pid, run->pages_of);
+		}
+	}
+	return 0;
+}
+
 static int load_images(struct rtree *r, const Inventory *inv)
 {
 	Pstree *tree = img_read(r->vdfd, "pstree.img", IMG_PSTREE, &pstree__descriptor);
@@ -156,7 +180,7 @@ static int load_images(struct rtree *r, const Inventory *inv)
 		if (!p->pt->zombie && load_task(p, r->vdfd))
 			return -1;
 	}
-	return 0;
+	return check_page_owners(r);
 }
 
 /* Restore must never give anyone rights: an unprivileged caller may only
@@ -255,6 +279,22 @@ static void plan_helpers(struct plan *p, const char *vdir)
 
 		p->vma_helper[i] = e->path && e->kind != VMA_ANON_SHARED ?
 				   add_helper(p, e->path, rw ? O_RDWR : O_RDONLY) : -1;
+	}
+	/* Pages shared copy-on-write with an ancestor are in its image. */
+	p->run_helper = xmalloc((p->mm->n_pages + 1) * sizeof(int));
+	for (size_t i = 0, last_of = 0, last = 0; i < p->mm->n_pages; i++) {
+		const PageRun *run = p->mm->pages[i];
+
+		if (!run->has_pages_of) {
+			p->run_helper[i] = 0;
+			continue;
+		}
+		if ((int)last_of != run->pages_of) {
+			last_of = run->pages_of;
+			last = add_helper(p, xasprintf("%s/pages-%d.img", vdir, run->pages_of),
+					  O_RDONLY);
+		}
+		p->run_helper[i] = last;
 	}
 	/* Above every fd of the image and of the restorer's copies. */
 	p->fd_base = files_max_fd(p->files) + 1;
@@ -520,6 +560,9 @@ static int drive_state(struct rtree *r, struct plan *p)
 	struct mm_restore mr = { .pages_fd = p->fd_base, .exe_fd = p->fd_base + 1 };
 
 	mr.file_fds = xmalloc(p->mm->n_vmas * sizeof(int));
+	mr.run_fds = xmalloc((p->mm->n_pages + 1) * sizeof(int));
+	for (size_t i = 0; i < p->mm->n_pages; i++)
+		mr.run_fds[i] = p->fd_base + p->run_helper[i];
 	for (size_t i = 0; i < p->mm->n_vmas; i++) {
 		const VmaEntry *e = p->mm->vmas[i];
 
@@ -530,6 +573,7 @@ static int drive_state(struct rtree *r, struct plan *p)
 	}
 	int ret = restore_mm(task, &mr, r->tramp, TRAMP_LEN);
 	free(mr.file_fds);
+	free(mr.run_fds);
 	if (ret)
 		return -1;
 	pr_info("pid %d: memory restored", task->pid);

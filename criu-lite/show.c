@@ -931,6 +931,9 @@ static void print_memory(const struct proc_view *p, FILE *f)
 		fprintf(f, " in %s (%s)", p->pages_name, fmt_size(p->pages_size));
 	else
 		fprintf(f, ", but %s is missing", p->pages_name);
+	if (mm->pages_inherited)
+		fprintf(f, ", and %" PRIu64 " pages (%s) shared with an ancestor since a fork, "
+			"in its image", mm->pages_inherited / PAGE_SIZE, fmt_size(mm->pages_inherited));
 	fprintf(f, "\n");
 	row(f, "    %-12s %-12s %-4s %-11s %10s %10s  %-8s %s", "START", "END", "PROT", "KIND",
 	    "SIZE", "SAVED", "VMFLAGS", "PATH");
@@ -1236,6 +1239,7 @@ static void json_memory(struct json *j, const struct proc_view *p)
 	json_obj(j, "memory");
 	json_uint(j, "pages_saved", mm->pages_bytes / PAGE_SIZE);
 	json_uint(j, "bytes_saved", mm->pages_bytes);
+	json_uint(j, "bytes_in_ancestors", mm->pages_inherited);
 	json_str(j, "pages_file", p->pages_name);
 	if (p->has_pages)
 		json_uint(j, "pages_file_size", p->pages_size);

@@ -36,6 +36,7 @@ struct task {
 	uint64_t syscall_ip;		/* a `syscall` instruction in the task */
 	uint64_t scratch;		/* memory of ours in the task, 0 if none */
 	uint64_t retpath;		/* dump: return paths at retpath + i * INFECT_RETPATH_MAX */
+	bool cow_shared;		/* dump: has pages shared copy-on-write (read without pinning) */
 
 	TaskCore *core;
 	MmEntry *mm;
