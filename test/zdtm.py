@@ -26,7 +26,11 @@ PID, corrupt and truncated images, a dump killed half way and a full disk.
 A test may have a sidecar NAME.desc (JSON): "modes" (those it supports),
 "fg" (also run in fg by default), "args", "env", "refuse" (the dump must
 refuse: {"words": [...], "fds": [...]}), "requires" ({"python_import": [...]}),
-"compare" (a file that must equal the one of the plain run), timeouts.
+"compare" (a file that must equal the one of the plain run), "max_pages_mib"
+(the page images of the first dump must not be larger: pages shared
+copy-on-write are stored once), "min_shared_mib" (after a --leave-running
+dump the root still shares that much memory: the dump copied the pages
+without unsharing them), timeouts.
 
 Only the standard library is used.  No pipe is ever given to a test or to
 ckpt (a pipe to the runner, outside the tree, could not follow a restore): their output goes to files in the scratch
@@ -157,6 +161,17 @@ def proc_status(pid, key):
     except OSError:
         pass
     return None
+
+
+def smaps_kib(pid, key):
+    """A field of /proc/PID/smaps_rollup, in KiB (0 if absent)."""
+    try:
+        for line in open('/proc/%d/smaps_rollup' % pid):
+            if line.startswith(key + ':'):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def alive(pid):
@@ -359,6 +374,7 @@ class Run:
         self.pid = None
         self.ckpt_pids = []
         self.ncmd = 0
+        self.sized = False
 
     def log(self, msg):
         self.logf.write('[%.3f] %s\n' % (time.monotonic(), msg))
@@ -470,14 +486,36 @@ class Run:
             raise Fail('dump gave exit 0 but the store has versions %s, had %s' % (after, before))
         if latest(store) != os.path.join(os.path.realpath(store), str(after[-1])):
             raise Fail('%s/latest does not point to the newest version %d' % (store, after[-1]))
+        self.check_size()
         if leave:
             if not wait_until(lambda: running(pid), 5):
                 raise Fail('not running after dump --leave-running (%s)' % how(pid))
+            want = self.desc.get('min_shared_mib')
+            if want is not None:
+                shared = smaps_kib(pid, 'Shared_Dirty') >> 10
+                self.log('the root shares %d MiB after the dump' % shared)
+                if shared < want:
+                    raise Fail('after the dump the root shares %d MiB, not %d: the dump '
+                               'unshared pages' % (shared, want))
         else:
             st = REAPER.wait(pid, 10)
             if st is None:
                 raise Fail('process %d still there 10 s after a dump without --leave-running' % pid)
             self.log('dumped process ended: %s' % describe(st))
+
+    def check_size(self):
+        """The first dump's page images are no larger than the .desc allows."""
+        limit = self.desc.get('max_pages_mib')
+        if limit is None or self.sized:
+            return
+        self.sized = True
+        d = latest(self.store)
+        total = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d)
+                    if f.startswith('pages-'))
+        self.log('page images: %.1f MiB (limit %d)' % (total / 2**20, limit))
+        if total > limit << 20:
+            raise Fail('page images of %.1f MiB, more than the %d MiB allowed'
+                       % (total / 2**20, limit))
 
     def kill_original(self, pid=None):
         """Kill the original tree (pid and its descendants) and reap it all, so
@@ -615,6 +653,7 @@ class Run:
                            % (rc, (err_lines(err) or ['no message'])[0]))
             if len(versions(self.store)) != len(before) + 1:
                 raise Fail('dump of the job gave exit 0 but no new version')
+            self.check_size()
             # The dump killed the job: its stand-in says so with 128+SIGKILL.
             st = REAPER.wait(rpid, 10)
             if st is None:
