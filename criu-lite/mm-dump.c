@@ -127,23 +127,16 @@ struct runs {
 	uint64_t pages;
 };
 
+static void put_run(struct runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of);
+
+/* A range the scan found: in order, so it gets the next place (which the
+ * copy-on-write placement may change later). */
 static void add_run(struct runs *r, uint64_t start, uint64_t end)
 {
-	PageRun *last = r->n ? r->v[r->n - 1] : NULL;
 	uint64_t nr = (end - start) / PAGE_SIZE;
 
+	put_run(r, start, nr, r->pages * PAGE_SIZE, 0);
 	r->pages += nr;
-	if (last && last->vaddr + last->nr * PAGE_SIZE == start) {
-		last->nr += nr;
-		return;
-	}
-	if (r->n == r->cap)
-		r->v = xrealloc(r->v, (r->cap = r->cap ? r->cap * 2 : 256) * sizeof(*r->v));
-	PageRun *run = xmalloc(sizeof(*run));
-	page_run__init(run);
-	run->vaddr = start;
-	run->nr = nr;
-	r->v[r->n++] = run;
 }
 
 static int scan_vma(int pagemap_fd, pid_t pid, const VmaEntry *e, struct runs *r)
