@@ -89,6 +89,15 @@ static int collect(struct task *task)
 	/* The areas first: the scratch page must not be among them. */
 	if (dump_mm_areas(task) || find_syscall_ip(task) || map_scratch(task))
 		return -1;
+	/* Its group and session as its own namespace numbers them: a leader
+	 * that has exited has no number of ours to translate. */
+	long r;
+	if (task_syscall_ok(task, &task->threads[0], SYS_getpgid, "getpgid", &r, 0, 0, 0, 0, 0, 0))
+		return -1;
+	task->vpgid = r;
+	if (task_syscall_ok(task, &task->threads[0], SYS_getsid, "getsid", &r, 0, 0, 0, 0, 0, 0))
+		return -1;
+	task->vsid = r;
 	if (dump_threads(task) || dump_signals(task) || dump_creds(task) ||
 	    dump_timers(task) || dump_misc(task) || dump_files(task))
 		return -1;
@@ -126,6 +135,52 @@ static pid_t vpid_of(const struct tree *tree, pid_t pid)
 	return pid > 0 && pid == tree->ns_init ? 1 : 0;
 }
 
+static const PstreeTask *find_pt(const PstreeTask *pts, size_t n, pid_t pid)
+{
+	for (size_t i = 0; pid > 0 && i < n; i++)
+		if (pts[i].pid == pid)
+			return &pts[i];
+	return NULL;
+}
+
+/*
+ * Sessions and groups restore knows how to make: its own, its parent's
+ * (inherited at fork), one led by a member (joined later), or, for a child
+ * of ckpt's init, a session whose leader has exited (a helper with the
+ * leader's pid makes it again).  Anything else is refused rather than
+ * restored wrong.
+ */
+static int check_sessions(const struct tree *tree, const PstreeTask *pts)
+{
+	for (size_t i = 0; i < tree->nr; i++) {
+		const PstreeTask *pt = &pts[i], *pp = find_pt(pts, tree->nr, pt->ppid);
+		bool dead_sid = pt->sid > 1 && !find_pt(pts, tree->nr, pt->sid);
+		bool ok_sid, ok_pgid;
+
+		if (pt->zombie)
+			continue;
+		if (pp) {
+			ok_sid = pt->sid == pt->pid || pt->sid == pp->sid;
+			ok_pgid = pt->pgid == pt->pid || pt->pgid == pp->pgid ||
+				  find_pt(pts, tree->nr, pt->pgid);
+		} else if (tree->pidns == PIDNS_CKPT_INIT) {
+			ok_sid = pt->sid <= 1 || pt->sid == pt->pid || dead_sid;
+			ok_pgid = pt->pgid <= 1 || pt->pgid == pt->pid ||
+				  find_pt(pts, tree->nr, pt->pgid) || (dead_sid && pt->pgid == pt->sid);
+		} else {
+			continue;	/* the root takes what the restore gives it */
+		}
+		if (!ok_sid)
+			return error("pid %d is in session %d, which is neither its own nor its "
+				     "parent's, and whose leader has exited or is not its parent: ckpt "
+				     "cannot make that again yet", tree->tasks[i].pid, pt->sid);
+		if (!ok_pgid)
+			return error("pid %d is in process group %d, whose leader has exited: ckpt "
+				     "cannot make that again yet", tree->tasks[i].pid, pt->pgid);
+	}
+	return 0;
+}
+
 static int write_pstree(const struct tree *tree, struct version *v)
 {
 	Pstree pstree = PSTREE__INIT;
@@ -143,6 +198,11 @@ static int write_pstree(const struct tree *tree, struct version *v)
 		pt->ppid = vpid_of(tree, task->ppid);
 		pt->pgid = vpid_of(tree, task->pgid);
 		pt->sid = vpid_of(tree, task->sid);
+		if (tree->pidns && !task->zombie) {
+			/* leaders outside the namespace are 0 inside it */
+			pt->pgid = task->vpgid;
+			pt->sid = task->vsid;
+		}
 		if (task->zombie) {
 			pt->has_zombie = pt->has_exit_status = true;
 			pt->zombie = true;
@@ -154,9 +214,13 @@ static int write_pstree(const struct tree *tree, struct version *v)
 			pt->threads[t] = task->threads[t].vtid;
 		pt->n_threads = task->nr_threads;
 	}
-	pstree.tasks = ptp;
-	pstree.n_tasks = tree->nr;
-	ret = version_write_img(v, "pstree.img", IMG_PSTREE, &pstree.base);
+	if (check_sessions(tree, pts))
+		ret = -1;
+	else {
+		pstree.tasks = ptp;
+		pstree.n_tasks = tree->nr;
+		ret = version_write_img(v, "pstree.img", IMG_PSTREE, &pstree.base);
+	}
 	for (size_t i = 0; i < tree->nr; i++)
 		free(pts[i].threads);
 	free(pts);

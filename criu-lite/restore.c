@@ -76,6 +76,7 @@ struct rtree {
 	size_t nr;
 	bool pidns;		/* in a new pid namespace, under an init of ours */
 	bool own_init;		/* in a new pid namespace whose init is the root */
+	bool ns_image;		/* the checkpoint is of a ckpt init's namespace */
 	pid_t init;		/* our init, as we see it */
 	int vdfd;
 	uint64_t tramp;		/* free in every image and in ckpt itself */
@@ -462,6 +463,9 @@ static void setup_fds(struct rtree *r, const struct plan *p, const struct plan *
 	free(inherited);
 }
 
+/* Set in a process a session helper made (below): its parent exits at once. */
+static bool made_by_helper;
+
 static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx)
 {
 	const struct plan *p = &r->plans[idx];
@@ -472,7 +476,8 @@ static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx)
 
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!made_by_helper)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (is_top(r, p)) {
 		/* each waits until the restorer traces it */
 		close(r->sync[1]);
@@ -904,6 +909,52 @@ static void close_shared(struct rtree *r)
 		syscall(SYS_close_range, r->shared_base, r->shared_base + r->nr_shared - 1, 0);
 }
 
+/* The session a child of the init was in, when its leader has exited (a
+ * daemon that left the session's first process behind), or 0. */
+static pid_t dead_session(struct rtree *r, const struct plan *p)
+{
+	pid_t sid = p->pt->sid;
+
+	return r->ns_image && sid > 1 && sid != p->pid && !find_plan(r, sid) ? sid : 0;
+}
+
+/*
+ * A helper with the pid of session `sid`'s exited leader: it makes the
+ * session again and the init's children that belong to it, and exits, so
+ * that they come back to the init, in that session, with no leader.
+ */
+static void session_helper(struct rtree *r, pid_t sid)
+{
+	int status;
+	pid_t h = clone_with_pid(sid, 0);
+
+	if (h == 0) {
+		if (setsid() < 0)
+			child_fail(r, sid, "setsid for the session of an exited leader: %s",
+				   strerror(errno));
+		made_by_helper = true;
+		for (size_t i = 0; i < r->nr; i++) {
+			pid_t pid;
+
+			if (!is_top(r, &r->plans[i]) || r->plans[i].pt->zombie ||
+			    dead_session(r, &r->plans[i]) != sid)
+				continue;
+			pid = clone_with_pid(r->plans[i].pid, 0);
+			if (pid == 0)
+				child_main(r, i);
+			if (pid < 0)
+				child_fail(r, sid, "cannot create pid %d: %s", r->plans[i].pid,
+					   strerror(errno));
+		}
+		_exit(0);
+	}
+	if (h < 0)
+		child_fail(r, 1, "cannot make session %d again (its leader's pid): %s", sid,
+			   strerror(errno));
+	if (waitpid(h, &status, 0) != h || !WIFEXITED(status) || WEXITSTATUS(status))
+		child_fail(r, 1, "the helper for session %d failed", sid);
+}
+
 /*
  * --pidns: PID 1 of a new pid and mount namespace (see pidns.c).  It makes
  * the processes whose parent was the namespace's init (the root first) with
@@ -915,9 +966,21 @@ static void __attribute__((noreturn)) init_main(struct rtree *r)
 	if (pidns_init_setup())
 		child_fail(r, 1, "cannot set up the new pid namespace: %s", strerror(errno));
 	for (size_t i = 0; i < r->nr; i++) {
+		pid_t sid = is_top(r, &r->plans[i]) ? dead_session(r, &r->plans[i]) : 0;
+		bool first = true;
+
+		/* one helper per such session, at its first member */
+		for (size_t k = 0; sid && k < i; k++)
+			if (is_top(r, &r->plans[k]) && dead_session(r, &r->plans[k]) == sid)
+				first = false;
+		if (sid && first)
+			session_helper(r, sid);
+	}
+	for (size_t i = 0; i < r->nr; i++) {
 		pid_t pid;
 
-		if (!is_top(r, &r->plans[i]) || r->plans[i].pt->zombie)
+		if (!is_top(r, &r->plans[i]) || r->plans[i].pt->zombie ||
+		    dead_session(r, &r->plans[i]))
 			continue;
 		pid = clone_with_pid(r->plans[i].pid, 0);
 		if (pid == 0)
@@ -1106,6 +1169,7 @@ int restore(const struct restore_opts *o)
 		if (!r.pidns)
 			pr_info("the checkpoint is of a pid namespace: restoring into a new one");
 		r.pidns = true;
+		r.ns_image = true;
 	} else if (inv->pidns == PIDNS_OWN_INIT) {
 		r.pidns = false;
 		r.own_init = true;

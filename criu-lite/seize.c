@@ -257,6 +257,26 @@ static int find_vpids(struct tree *tree)
 	return 0;
 }
 
+/* The job of a ckpt init is its child with the lowest pid there (PID 2
+ * from `ckpt run`, kept by every restore); orphans that came to the init
+ * later have higher ones.  It goes first: tasks[0] is the root. */
+static void put_job_first(struct tree *tree, pid_t init)
+{
+	size_t job = 0;
+
+	for (size_t i = 1; i < tree->nr; i++)
+		if (tree->tasks[i].ppid == init && !tree->tasks[i].zombie &&
+		    (tree->tasks[job].zombie || tree->tasks[i].vpid < tree->tasks[job].vpid))
+			job = i;
+	if (job) {
+		struct task t = tree->tasks[job];
+
+		/* the others keep their order: parents stay before children */
+		memmove(&tree->tasks[1], &tree->tasks[0], job * sizeof(t));
+		tree->tasks[0] = t;
+	}
+}
+
 int seize_tree(struct tree *tree, pid_t root, const struct pidns_target *ns)
 {
 	/* The init of a ckpt namespace stays out: its children are the tree. */
@@ -298,7 +318,11 @@ int seize_tree(struct tree *tree, pid_t root, const struct pidns_target *ns)
 			added |= r;
 		}
 	}
-	return ns->mode ? find_vpids(tree) : 0;
+	if (ns->mode && find_vpids(tree))
+		return -1;
+	if (skip_root)
+		put_job_first(tree, root);
+	return 0;
 }
 
 int unseize_tree(struct tree *tree, bool kill_it)

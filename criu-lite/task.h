@@ -29,6 +29,7 @@ struct task {
 	pid_t pid;			/* as ckpt sees it */
 	pid_t vpid;			/* as the task sees it (its pid namespace) */
 	pid_t ppid, pgid, sid;		/* ppid 0 for the root of a tree */
+	pid_t vpgid, vsid;		/* dump: as the task sees them (asked inside it) */
 	bool zombie;			/* exited; nothing but exit_status to save */
 	int exit_status;
 	struct thread *threads;		/* leader first */
