@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/syscall.h>
@@ -148,6 +149,21 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 		e->flags = fi.flags;
 		e->mode = st.st_mode;
 		return dump_pipe(task, fd, link, fi.flags, e);
+	}
+	if (!strcmp(link, "anon_inode:[eventfd]")) {
+		if (proc_parse_fdinfo(task->pid, fd, &fi))
+			return -1;
+		if (!fi.eventfd)
+			return error("pid %d: fd %d: its eventfd count is not in fdinfo", task->pid, fd);
+		e->fd = fd;
+		e->kind = FD_EVENTFD;
+		e->path = xstrdup(link);
+		e->flags = fi.flags;
+		e->mode = st.st_mode;
+		e->has_eventfd_count = e->has_eventfd_semaphore = true;
+		e->eventfd_count = fi.eventfd_count;
+		e->eventfd_semaphore = fi.eventfd_semaphore;
+		return 0;
 	}
 	bad = unsupported_kind(link, st.st_mode);
 	if (bad)
@@ -325,9 +341,26 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 			}
 			continue;
 		}
-		if (e->kind == FD_DIR)
-			flags = (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY;
-		fd = open(e->path, flags | O_NOCTTY);
+		if (e->kind == FD_EVENTFD) {
+			/* a new one with the count; one that was shared came from
+			 * the parent above, or is a dup */
+			fd = eventfd(0, (e->flags & O_NONBLOCK ? EFD_NONBLOCK : 0) |
+				     (e->eventfd_semaphore ? EFD_SEMAPHORE : 0));
+			if (fd >= 0 && e->eventfd_count &&
+			    write(fd, &e->eventfd_count, sizeof(e->eventfd_count)) != 8) {
+				close(fd);
+				fd = -1;
+			}
+			if (fd < 0) {
+				snprintf(err, errlen, "fd %d: cannot make its eventfd (count %lu): %s",
+					 e->fd, (unsigned long)e->eventfd_count, strerror(errno));
+				return -1;
+			}
+		} else {
+			if (e->kind == FD_DIR)
+				flags = (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY;
+			fd = open(e->path, flags | O_NOCTTY);
+		}
 		if (fd < 0) {
 			snprintf(err, errlen, "fd %d: cannot open '%s': %s", e->fd, e->path,
 				 strerror(errno));

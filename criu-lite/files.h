@@ -7,6 +7,7 @@ enum fd_kind {
 	FD_DIR,		/* a directory */
 	FD_CHR,		/* a character device (/dev/null, ...), reopened by path */
 	FD_PIPE,	/* an end of a pipe of shared.img */
+	FD_EVENTFD,	/* an eventfd: made again with its count */
 };
 
 #endif

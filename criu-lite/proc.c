@@ -451,6 +451,11 @@ int proc_parse_fdinfo_text(const char *text, struct proc_fdinfo *fi)
 			fi->flags = strtoul(line + 6, NULL, 8);
 		else if (!strncmp(line, "mnt_id:", 7))
 			fi->mnt_id = atoi(line + 7);
+		else if (!strncmp(line, "eventfd-count:", 14)) {
+			fi->eventfd = true;
+			fi->eventfd_count = strtoull(line + 14, NULL, 16);	/* printed in hex */
+		} else if (!strncmp(line, "eventfd-semaphore:", 18))
+			fi->eventfd_semaphore = atoi(line + 18);
 		line = next;
 	}
 	return 0;

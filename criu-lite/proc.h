@@ -106,6 +106,9 @@ struct proc_fdinfo {
 	uint64_t pos;
 	unsigned flags;
 	int mnt_id;
+	bool eventfd;			/* an eventfd: these two are set */
+	uint64_t eventfd_count;
+	bool eventfd_semaphore;
 };
 
 int proc_parse_fdinfo_text(const char *text, struct proc_fdinfo *fi);

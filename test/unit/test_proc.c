@@ -429,6 +429,12 @@ UNIT_TEST(fdinfo_eventfd)
 	CHECK_INT(fi.pos, 0);
 	CHECK_INT(fi.flags, 02004000);
 	CHECK_INT(fi.mnt_id, 15);
+	CHECK(fi.eventfd && fi.eventfd_count == 5 && !fi.eventfd_semaphore);
+	/* the kernel prints the count in hex */
+	CHECK(proc_parse_fdinfo_text("flags:\t04002\neventfd-count:               29\n"
+				     "eventfd-semaphore: 1\n", &fi) == 0);
+	CHECK(fi.eventfd && fi.eventfd_count == 41 && fi.eventfd_semaphore);
+	CHECK(proc_parse_fdinfo_text("pos:\t0\nflags:\t02\n", &fi) == 0 && !fi.eventfd);
 }
 
 UNIT_TEST(fdinfo_of_self)
