@@ -103,13 +103,18 @@ pid_t pidns_clone(void)
 	return syscall(SYS_clone3, &args, sizeof(args));
 }
 
-int pidns_init_setup(void)
+int pidns_mount_proc(void)
 {
 	/* Our mounts stay ours: nothing leaks back to the caller's namespace. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		return -1;
-	if (setsid() < 0)
+	return 0;
+}
+
+int pidns_init_setup(void)
+{
+	if (pidns_mount_proc() || setsid() < 0)
 		return -1;
 	prctl(PR_SET_NAME, PIDNS_INIT_NAME);
 	return 0;

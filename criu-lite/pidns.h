@@ -33,6 +33,10 @@ int pidns_classify(pid_t pid, struct pidns_target *t);
  * Returns as fork() does; the child is PID 1 there. */
 pid_t pidns_clone(void);
 
+/* In the child of pidns_clone(): mounts private, and a /proc of the new
+ * namespace.  -1 with errno. */
+int pidns_mount_proc(void);
+
 /* In the child of pidns_clone(): /proc of the new namespace, a session of
  * its own (a terminal's Ctrl-C reaches the stand-in outside, which passes it
  * on once), and the name ckpt looks for at dump.  -1 with errno. */

@@ -23,7 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/ptrace.h>
@@ -484,9 +483,7 @@ static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx)
 		if (read(r->sync[0], &c, 1) != 1)
 			_exit(1);	/* the restorer gave up */
 	}
-	if (idx == 0 && r->own_init &&
-	    (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)))
+	if (idx == 0 && r->own_init && pidns_mount_proc())
 		child_fail(r, p->pid, "cannot mount /proc in the new namespace: %s", strerror(errno));
 	/* Sessions and groups before the children, who inherit them. */
 	if (pt->sid == p->pid && setsid() < 0)
