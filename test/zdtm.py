@@ -32,9 +32,9 @@ copy-on-write are stored once), "min_shared_mib" (after a --leave-running
 dump the root still shares that much memory: the dump copied the pages
 without unsharing them), timeouts.
 
-Only the standard library is used.  No pipe is ever given to a test or to
-ckpt (a pipe to the runner, outside the tree, could not follow a restore): their output goes to files in the scratch
-directory, which is kept for every failure.
+Only the standard library is used.  Tests and ckpt write to files in the
+scratch directory, which is kept for every failure; only nsjob/run-stdio
+gives ckpt a pipe, to check that a job's stdout follows it across restores.
 """
 
 import argparse
