@@ -54,12 +54,8 @@ int cmd_dump(int argc, char **argv)
 		case 'w':
 			o.lock_wait_ms = strtol(optarg, &end, 10) * 1000;
 			break;
-		case 'h':
-			help(stdout);
-			return 0;
 		default:
-			help(stderr);
-			return EXIT_USAGE;
+			return help_or_usage(c, help);
 		}
 	}
 	if (optind != argc) {

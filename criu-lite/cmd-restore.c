@@ -53,12 +53,8 @@ int cmd_restore(int argc, char **argv)
 		case 'P':
 			o.pidns = true;
 			break;
-		case 'h':
-			help(stdout);
-			return 0;
 		default:
-			help(stderr);
-			return EXIT_USAGE;
+			return help_or_usage(c, help);
 		}
 	}
 	if (optind != argc) {

@@ -35,12 +35,8 @@ int cmd_run(int argc, char **argv)
 		case 'D':
 			o.dir = optarg;
 			break;
-		case 'h':
-			help(stdout);
-			return 0;
 		default:
-			help(stderr);
-			return EXIT_USAGE;
+			return help_or_usage(c, help);
 		}
 	}
 	if (optind >= argc) {

@@ -55,12 +55,8 @@ int cmd_show(int argc, char **argv)
 		case 'j':
 			o.json = true;
 			break;
-		case 'h':
-			help(stdout);
-			return 0;
 		default:
-			help(stderr);
-			return EXIT_USAGE;
+			return help_or_usage(c, help);
 		}
 	}
 	if (optind != argc) {
