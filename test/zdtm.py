@@ -163,6 +163,19 @@ def proc_status(pid, key):
     return None
 
 
+def procs_in(d):
+    """Processes whose cwd is d (a test's scratch directory): the test's own."""
+    out = []
+    for p in os.listdir('/proc'):
+        if p.isdigit():
+            try:
+                if os.path.realpath('/proc/%s/cwd' % p) == d:
+                    out.append(int(p))
+            except OSError:
+                pass
+    return out
+
+
 def smaps_kib(pid, key):
     """A field of /proc/PID/smaps_rollup, in KiB (0 if absent)."""
     try:
@@ -349,7 +362,7 @@ def load_tests():
     return tests
 
 
-NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init']
+NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort']
 
 BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'nostore',
             'dump-killed', 'disk-full']
@@ -808,6 +821,38 @@ class Run:
             code = self.end_of(pid)
             if code != 3:
                 raise Fail('after SIGTERM ckpt run exited %d, not the job\'s 3' % code)
+
+        elif case == 'run-abort':
+            # A restore of a ckpt run namespace that fails late (damaged page
+            # data of its last process) leaves no process, no init; the
+            # good version then restores.
+            test = self.r.tests['tree00']
+            self.desc = test
+            argv = test['argv0'] + ['--out', self.out]
+            rpid, errpath = self.ckpt('run', '-D', self.store, '--', *argv, wait=False)
+            self.wait_ready(rpid, self.out, READY_TIMEOUT)
+            self.pid = self.job_of(rpid)
+            rc, e = self.ckpt('dump', '-D', self.store)
+            if rc != 0 or self.end_of(rpid) != 128 + signal.SIGKILL:
+                raise Fail('the dump of the job failed: %s' % e.strip()[:200])
+            good = latest(self.store)
+            pids = sorted(int(f[5:-4]) for f in os.listdir(good) if f.startswith('core-'))
+            bad = os.path.join(self.dir, 'bad')
+            flip_byte(os.path.join(copy_store(self.store, bad), 'pages-%d.img' % pids[-1]))
+            rc, e = self.ckpt('restore', '-D', bad)
+            self.log(one_line_error('restore of a namespace with damaged pages', rc, e,
+                                    ['pages-%d.img' % pids[-1]]))
+            REAPER.reap()
+            here = os.path.realpath(self.dir)
+            if not wait_until(lambda: not procs_in(here), 5):
+                raise Fail('processes %s are left after the failed restore' % procs_in(here))
+            rpid, errpath = self.ckpt('restore', '-D', self.store, wait=False)
+            self.wait_restored(rpid, errpath, lambda: self.looks_restored(self.job_of(rpid)))
+            if len(procs_in(here)) < len(pids):     # else the check above proves nothing
+                raise Fail('only %s of the %d restored processes seen by their cwd'
+                           % (procs_in(here), len(pids)))
+            os.kill(rpid, signal.SIGTERM)
+            self.stand_in_verdict(rpid, errpath)
 
         elif case == 'own-init':
             # A tree under an init of its own (the test is PID 1 there):
