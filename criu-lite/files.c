@@ -287,8 +287,6 @@ int files_max_fd(const FilesEntry *files)
 	return max;
 }
 
-/* Runs in the new child: the fd table holds only the restorer's helper fds,
- * all above every fd of the image. */
 /* Where the restorer put pipe `ino` for us: base + 2 * index (+1: the
  * write end). */
 static int shared_pipe_fd(const SharedEntry *sh, int base, uint64_t ino, bool write_end)
@@ -299,6 +297,8 @@ static int shared_pipe_fd(const SharedEntry *sh, int base, uint64_t ino, bool wr
 	return -1;
 }
 
+/* Runs in the new child: the fd table holds only the restorer's helper fds,
+ * all above every fd of the image. */
 int restore_files_inside(const FilesEntry *files, const int *inherited, const SharedEntry *sh,
 			 int shared_base, char *err, size_t errlen)
 {

@@ -801,8 +801,6 @@ static int make_pipe(struct rtree *r, size_t k)
 	return 0;
 }
 
-/* A real shared anonymous object (it shows as /dev/zero in the maps, as
- * before), filled from its image, kept as an fd through map_files. */
 /* The object shared memory k lives in: a real shared anonymous object (it
  * shows as /dev/zero in the maps, as before), kept as an fd through
  * map_files; or, for a deleted file that was mapped shared (a POSIX
