@@ -145,8 +145,11 @@ static const PstreeTask *find_pt(const PstreeTask *pts, size_t n, pid_t pid)
 
 /*
  * Sessions and groups restore knows how to make: its own, its parent's
- * (inherited at fork), one led by a member (joined later), or, for a child
- * of ckpt's init, a session whose leader has exited (a helper with the
+ * (inherited at fork), one led by a member (joined later), a group whose
+ * leader has exited in the parent's session (a helper with the leader's pid
+ * stands in while the members join), and a session whose leader has exited
+ * when the parent is the reaper its members came back to: ckpt's init, the
+ * tree's own pid namespace init, or a child subreaper (a helper with the
  * leader's pid makes it again).  Anything else is refused rather than
  * restored wrong.
  */
@@ -154,16 +157,23 @@ static int check_sessions(const struct tree *tree, const PstreeTask *pts)
 {
 	for (size_t i = 0; i < tree->nr; i++) {
 		const PstreeTask *pt = &pts[i], *pp = find_pt(pts, tree->nr, pt->ppid);
-		bool dead_sid = pt->sid > 1 && !find_pt(pts, tree->nr, pt->sid);
-		bool ok_sid, ok_pgid;
+		bool reaper, dead_sid, ok_sid, ok_pgid;
 
 		if (pt->zombie)
 			continue;
 		if (pp) {
-			ok_sid = pt->sid == pt->pid || pt->sid == pp->sid;
+			const struct task *parent = &tree->tasks[pp - pts];
+
+			reaper = parent->core->child_subreaper ||
+				 (tree->pidns == PIDNS_OWN_INIT && pp->pid == 1);
+			dead_sid = reaper && pt->sid > 0 && pt->sid != pt->pid &&
+				   pt->sid != pp->sid && !find_pt(pts, tree->nr, pt->sid);
+			ok_sid = pt->sid == pt->pid || pt->sid == pp->sid || dead_sid;
 			ok_pgid = pt->pgid == pt->pid || pt->pgid == pp->pgid ||
-				  find_pt(pts, tree->nr, pt->pgid);
+				  find_pt(pts, tree->nr, pt->pgid) ||
+				  (dead_sid ? pt->pgid == pt->sid : pt->sid == pp->sid && pt->pgid > 0);
 		} else if (tree->pidns == PIDNS_CKPT_INIT) {
+			dead_sid = pt->sid > 1 && !find_pt(pts, tree->nr, pt->sid);
 			ok_sid = pt->sid <= 1 || pt->sid == pt->pid || dead_sid;
 			ok_pgid = pt->pgid <= 1 || pt->pgid == pt->pid ||
 				  find_pt(pts, tree->nr, pt->pgid) || (dead_sid && pt->pgid == pt->sid);
@@ -172,11 +182,13 @@ static int check_sessions(const struct tree *tree, const PstreeTask *pts)
 		}
 		if (!ok_sid)
 			return error("pid %d is in session %d, which is neither its own nor its "
-				     "parent's, and whose leader has exited or is not its parent: ckpt "
-				     "cannot make that again yet", tree->tasks[i].pid, pt->sid);
+				     "parent's, and whose leader has exited or is outside the tree, "
+				     "while its parent is no reaper (init, child subreaper): ckpt "
+				     "cannot make that again", tree->tasks[i].pid, pt->sid);
 		if (!ok_pgid)
-			return error("pid %d is in process group %d, whose leader has exited: ckpt "
-				     "cannot make that again yet", tree->tasks[i].pid, pt->pgid);
+			return error("pid %d is in process group %d, whose leader has exited, in "
+				     "another session than its parent's: ckpt cannot make that again",
+				     tree->tasks[i].pid, pt->pgid);
 	}
 	return 0;
 }

@@ -175,6 +175,12 @@ int dump_misc(struct task *task)
 	    infect_read(task->pid, task->scratch, &sig, sizeof(sig)))
 		return error("pid %d: cannot read the parent-death signal", task->pid);
 	core->pdeath_sig = sig;
+	if (task_syscall_ok(task, leader, SYS_prctl, "PR_GET_CHILD_SUBREAPER", NULL,
+			    PR_GET_CHILD_SUBREAPER, task->scratch, 0, 0, 0, 0) ||
+	    infect_read(task->pid, task->scratch, &sig, sizeof(sig)))
+		return error("pid %d: cannot read whether it is a child subreaper", task->pid);
+	core->has_child_subreaper = true;
+	core->child_subreaper = sig != 0;
 	return dump_mm_fields(task, &st);
 }
 

@@ -396,18 +396,114 @@ static void make_zombie(struct rtree *r, const struct plan *parent, const struct
 }
 
 static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx);
+static void session_helper(struct rtree *r, const struct plan *parent, pid_t sid);
+
+/* The sid of a plan's session when its leader has exited, or 0: a daemon's
+ * session, made again by a helper (session_helper).  The dump allowed it
+ * only where the parent is a reaper (ckpt's init for a top process, a pid
+ * namespace's init, a child subreaper), which the orphans come back to. */
+static pid_t dead_session(struct rtree *r, const struct plan *p)
+{
+	pid_t sid = p->pt->sid;
+	const struct plan *parent = is_top(r, p) ? NULL : find_plan(r, p->pt->ppid);
+	pid_t parent_sid = parent ? parent->pt->sid : 1;	/* ckpt's init: 1 */
+
+	if (p->pt->zombie || (!parent && !r->ns_image))
+		return 0;
+	return sid > 1 && sid != p->pid && sid != parent_sid && !find_plan(r, sid) ? sid : 0;
+}
+
+/* The pgid of a plan's process group when its leader has exited and the
+ * group lives on in the parent's session (a shell's pipeline whose first
+ * command ended), or 0: a helper with the leader's pid stands in for it
+ * while the members join (group_helper). */
+static pid_t dead_group(struct rtree *r, const struct plan *p, const struct plan *parent)
+{
+	pid_t pgid = p->pt->pgid;
+
+	if (p->pt->zombie || dead_session(r, p))
+		return 0;
+	return pgid > 0 && pgid != p->pid && pgid != parent->pt->pgid && !find_plan(r, pgid) ?
+	       pgid : 0;
+}
+
+/* Reap a helper of ours, and swallow its SIGCHLD: the process being made
+ * had none of it. */
+static void reap_helper(struct rtree *r, const struct plan *p, pid_t h, const char *what)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t chld;
+	int status;
+
+	if (waitpid(h, &status, __WALL) != h || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && !strcmp(what, "group")))
+			child_fail(r, p->pid, "the helper for %s %d failed", what, h);
+	}
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigtimedwait(&chld, NULL, &zero);
+}
+
+/*
+ * A stand-in for the exited leader of group `pgid`: a child of ours with
+ * its pid, in a group of its own, alive (untraced, asleep) until our
+ * children have joined the group.  Then it dies and the group lives on
+ * without it, as before the dump.
+ */
+static pid_t group_helper(struct rtree *r, const struct plan *p, pid_t pgid)
+{
+	pid_t h = clone_with_pid(pgid, CLONE_UNTRACED);
+
+	if (h == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	if (h < 0)
+		child_fail(r, p->pid, "cannot make process group %d again (its leader's pid): %s",
+			   pgid, errno == EEXIST ? "the pid is in use" : strerror(errno));
+	if (setpgid(h, h))
+		child_fail(r, p->pid, "setpgid for the stand-in of group %d: %s", pgid,
+			   strerror(errno));
+	return h;
+}
 
 static void fork_children(struct rtree *r, const struct plan *p)
 {
+	pid_t *helpers = xzalloc(r->nr * sizeof(pid_t));
+	size_t nr_helpers = 0;
+
+	/* Children in a session whose leader has exited come from its
+	 * helper: one per session, at its first member. */
 	for (size_t i = 0; i < r->nr; i++) {
 		const struct plan *c = &r->plans[i];
-		pid_t pid;
+		pid_t sid = c->pt->ppid == p->pid && c != p ? dead_session(r, c) : 0;
+		bool first = true;
 
-		if (c->pt->ppid != p->pid || c == p)
+		for (size_t k = 0; sid && k < i; k++)
+			if (r->plans[k].pt->ppid == p->pid && dead_session(r, &r->plans[k]) == sid)
+				first = false;
+		if (sid && first)
+			session_helper(r, p, sid);
+	}
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct plan *c = &r->plans[i];
+		pid_t pid, pgid;
+
+		if (c->pt->ppid != p->pid || c == p || dead_session(r, c))
 			continue;
 		if (c->pt->zombie) {
 			make_zombie(r, p, c);
 			continue;
+		}
+		pgid = dead_group(r, c, p);
+		if (pgid) {
+			size_t k = 0;
+
+			while (k < nr_helpers && helpers[k] != pgid)
+				k++;
+			if (k == nr_helpers)
+				helpers[nr_helpers++] = group_helper(r, p, pgid);
 		}
 		/* We are traced with PTRACE_O_TRACEFORK: the child is too. */
 		pid = clone_with_pid(c->pid, 0);
@@ -416,7 +512,16 @@ static void fork_children(struct rtree *r, const struct plan *p)
 		if (pid < 0)
 			child_fail(r, p->pid, "cannot create child %d: %s", c->pid,
 				   errno == EEXIST ? "the pid is in use" : strerror(errno));
+		/* (the child joins too, before it forks: whoever is first) */
+		if (pgid && setpgid(pid, pgid))
+			child_fail(r, p->pid, "cannot put child %d in group %d: %s", c->pid, pgid,
+				   strerror(errno));
 	}
+	for (size_t k = 0; k < nr_helpers; k++) {
+		kill(helpers[k], SIGKILL);
+		reap_helper(r, p, helpers[k], "group");
+	}
+	free(helpers);
 }
 
 /* The fds of a new process: what it shares with its parent is taken from
@@ -490,6 +595,12 @@ static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx)
 		child_fail(r, p->pid, "setsid: %s", strerror(errno));
 	if (pt->sid != p->pid && pt->pgid == p->pid && setpgid(0, 0))
 		child_fail(r, p->pid, "setpgid: %s", strerror(errno));
+	if (!is_top(r, p) && dead_group(r, p, find_plan(r, pt->ppid)) &&
+	    setpgid(0, pt->pgid))
+		child_fail(r, p->pid, "cannot join group %d: %s", pt->pgid, strerror(errno));
+	/* Before the children: the orphans of helpers must come back to us. */
+	if (p->core->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1))
+		child_fail(r, p->pid, "cannot become a child subreaper: %s", strerror(errno));
 	/* Our fds before the children's: they may inherit some. */
 	setup_fds(r, p, find_plan(r, pt->ppid));
 	fork_children(r, p);
@@ -692,6 +803,9 @@ static int wait_all_stopped(struct rtree *r)
 		p = plan_of(r, pid);
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (p && p->pt->zombie)
+				continue;
+			/* a session's helper (session_helper), its work done */
+			if (!p && WIFEXITED(status) && !WEXITSTATUS(status))
 				continue;
 			return error("the new process %d gave up: %s", pid,
 				     r->child_err[0] ? r->child_err : "no reason given");
@@ -904,24 +1018,16 @@ static void close_shared(struct rtree *r)
 		syscall(SYS_close_range, r->shared_base, r->shared_base + r->nr_shared - 1, 0);
 }
 
-/* The session a child of the init was in, when its leader has exited (a
- * daemon that left the session's first process behind), or 0. */
-static pid_t dead_session(struct rtree *r, const struct plan *p)
-{
-	pid_t sid = p->pt->sid;
-
-	return r->ns_image && sid > 1 && sid != p->pid && !find_plan(r, sid) ? sid : 0;
-}
-
 /*
  * A helper with the pid of session `sid`'s exited leader: it makes the
- * session again and the init's children that belong to it, and exits, so
- * that they come back to the init, in that session, with no leader.
+ * session again and those children of `parent` (of the init: NULL) that
+ * belong to it, and exits, so that they come back to their reaper, in that
+ * session, with no leader.
  */
-static void session_helper(struct rtree *r, pid_t sid)
+static void session_helper(struct rtree *r, const struct plan *parent, pid_t sid)
 {
-	int status;
 	pid_t h = clone_with_pid(sid, 0);
+	pid_t who = parent ? parent->pid : 1;
 
 	if (h == 0) {
 		if (setsid() < 0)
@@ -929,25 +1035,32 @@ static void session_helper(struct rtree *r, pid_t sid)
 				   strerror(errno));
 		made_by_helper = true;
 		for (size_t i = 0; i < r->nr; i++) {
+			const struct plan *c = &r->plans[i];
 			pid_t pid;
 
-			if (!is_top(r, &r->plans[i]) || r->plans[i].pt->zombie ||
-			    dead_session(r, &r->plans[i]) != sid)
+			if ((parent ? c->pt->ppid != parent->pid || c == parent : !is_top(r, c)) ||
+			    dead_session(r, c) != sid)
 				continue;
-			pid = clone_with_pid(r->plans[i].pid, 0);
+			pid = clone_with_pid(c->pid, 0);
 			if (pid == 0)
 				child_main(r, i);
 			if (pid < 0)
-				child_fail(r, sid, "cannot create pid %d: %s", r->plans[i].pid,
+				child_fail(r, sid, "cannot create pid %d: %s", c->pid,
 					   strerror(errno));
 		}
 		_exit(0);
 	}
 	if (h < 0)
-		child_fail(r, 1, "cannot make session %d again (its leader's pid): %s", sid,
-			   strerror(errno));
-	if (waitpid(h, &status, 0) != h || !WIFEXITED(status) || WEXITSTATUS(status))
-		child_fail(r, 1, "the helper for session %d failed", sid);
+		child_fail(r, who, "cannot make session %d again (its leader's pid): %s", sid,
+			   errno == EEXIST ? "the pid is in use" : strerror(errno));
+	if (parent) {
+		reap_helper(r, parent, h, "session");
+	} else {
+		int status;
+
+		if (waitpid(h, &status, 0) != h || !WIFEXITED(status) || WEXITSTATUS(status))
+			child_fail(r, 1, "the helper for session %d failed", sid);
+	}
 }
 
 /*
@@ -969,7 +1082,7 @@ static void __attribute__((noreturn)) init_main(struct rtree *r)
 			if (is_top(r, &r->plans[k]) && dead_session(r, &r->plans[k]) == sid)
 				first = false;
 		if (sid && first)
-			session_helper(r, sid);
+			session_helper(r, NULL, sid);
 	}
 	for (size_t i = 0; i < r->nr; i++) {
 		pid_t pid;

@@ -991,6 +991,8 @@ static void print_proc(const struct proc_view *p, FILE *f)
 	fprintf(f, "  " KEY "%s\n", KW, "pdeath signal", c->pdeath_sig ? sig_name(c->pdeath_sig) :
 		"none");
 	fprintf(f, "  " KEY "%u\n", KW, "dumpable", c->dumpable);
+	if (c->child_subreaper)
+		fprintf(f, "  " KEY "yes (orphans below it come to it)\n", KW, "subreaper");
 	fprintf(f, "  " KEY "0x%" PRIx64 "-0x%" PRIx64 ", data 0x%" PRIx64 "-0x%" PRIx64 "\n", KW,
 		"code", mm->start_code, mm->end_code, mm->start_data, mm->end_data);
 	fprintf(f, "  " KEY "0x%" PRIx64 "-0x%" PRIx64 " (%s)\n", KW, "brk", mm->start_brk, mm->brk,
@@ -1328,6 +1330,7 @@ static void json_proc(struct json *j, const struct proc_view *p)
 	json_int(j, "exit_signal", c->exit_signal);
 	json_int(j, "pdeath_signal", c->pdeath_sig);
 	json_uint(j, "dumpable", c->dumpable);
+	json_bool(j, "child_subreaper", c->child_subreaper);
 	json_signals(j, c);
 	json_timers(j, c);
 	json_threads(j, c);
