@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 
@@ -41,6 +42,8 @@ static int vma_kind(pid_t pid, const struct proc_vma *v, unsigned *kind)
 		*kind = 0;	/* the kernel's, at a fixed address: nothing to do */
 	else if (v->shared && v->deleted && !strcmp(p, "/dev/zero"))
 		*kind = VMA_ANON_SHARED;
+	else if (!strncmp(p, "/SYSV", 5) && v->shared && !(v->vmflags & VMF_HUGETLB))
+		*kind = VMA_SYSV_SHM;
 	else if (!strncmp(p, "/SYSV", 5) || !strncmp(p, "/memfd:", 7))
 		return error("pid %d: memory area %#lx-%#lx (%s) is shared memory, which ckpt "
 			     "cannot carry yet", pid, (unsigned long)v->start,
@@ -56,6 +59,30 @@ static int vma_kind(pid_t pid, const struct proc_vma *v, unsigned *kind)
 			     (unsigned long)v->end, p);
 	else
 		*kind = v->shared ? VMA_FILE_SHARED : VMA_FILE_PRIVATE;
+	return 0;
+}
+
+/* Restore attaches a SysV segment whole (shmat) where its first page was,
+ * then cuts it as it was: each area that maps part of it must come after
+ * the one that maps its start. */
+static int check_sysv_attaches(pid_t pid, const MmEntry *mm)
+{
+	for (size_t i = 0; i < mm->n_vmas; i++) {
+		const VmaEntry *e = mm->vmas[i];
+		bool found = !e->pgoff;
+
+		if (e->kind != VMA_SYSV_SHM)
+			continue;
+		for (size_t k = 0; !found && k < i; k++)
+			found = mm->vmas[k]->kind == VMA_SYSV_SHM && !mm->vmas[k]->pgoff &&
+				mm->vmas[k]->file_ino == e->file_ino &&
+				mm->vmas[k]->start == e->start - e->pgoff;
+		if (!found)
+			return error("pid %d: memory area %#lx-%#lx attaches part of SysV shared "
+				     "memory %lu without its start, which ckpt cannot carry yet", pid,
+				     (unsigned long)e->start, (unsigned long)e->end,
+				     (unsigned long)e->file_ino);
+	}
 	return 0;
 }
 
@@ -93,6 +120,11 @@ int dump_mm_areas(struct task *task)
 		e->pgoff = kind == VMA_ANON_PRIVATE ? 0 : v->pgoff;
 		e->kind = kind;
 		e->madv = v->vmflags;
+		if (kind == VMA_SYSV_SHM) {
+			e->has_file_ino = true;
+			e->file_ino = v->ino;	/* the shmid */
+			e->path = xstrdup(v->path);
+		}
 		if (kind == VMA_ANON_SHARED) {
 			/* Its inode tells whether another process shares it. */
 			e->has_file_ino = true;
@@ -117,7 +149,7 @@ int dump_mm_areas(struct task *task)
 		}
 	}
 	proc_free_vmas(vmas, n);
-	return 0;
+	return check_sysv_attaches(task->pid, mm);
 }
 
 /* Page runs to save, found with PAGEMAP_SCAN. */
@@ -229,8 +261,36 @@ static int send_batch(const struct task *task, int mem_fd, struct iovec *remote,
  * that pages no process has mapped in its page tables are found too
  * (SEEK_DATA), into shmem-INO.img.
  */
+/* What the kernel keeps of SysV segment `id` (the process's ipc namespace
+ * must be ours, where the id means the same). */
+static SysvShmEntry *sysv_shm_state(const struct task *task, int id)
+{
+	struct stat mine, its;
+	struct shmid_ds ds;
+	SysvShmEntry *s;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", task->pid);
+	if (stat(path, &its) || stat("/proc/self/ns/ipc", &mine))
+		return error_errno("pid %d: cannot tell its ipc namespace", task->pid), NULL;
+	if (its.st_ino != mine.st_ino)
+		return error("pid %d: it attached SysV shared memory %d in an ipc namespace of its "
+			     "own, which ckpt cannot carry yet", task->pid, id), NULL;
+	if (shmctl(id, IPC_STAT, &ds))
+		return error_errno("pid %d: SysV shared memory %d: IPC_STAT", task->pid, id), NULL;
+	s = xmalloc(sizeof(*s));
+	sysv_shm_entry__init(s);
+	s->key = ds.shm_perm.__key;
+	s->mode = ds.shm_perm.mode & 0777;
+	s->uid = ds.shm_perm.uid;
+	s->gid = ds.shm_perm.gid;
+	s->removed = ds.shm_perm.mode & SHM_DEST;
+	return s;
+}
+
 static int dump_one_shmem(struct task *task, const VmaEntry *e, struct version *v)
 {
+	bool sysv = e->kind == VMA_SYSV_SHM;
 	SharedEntry *sh = task->shared;
 	ShmemEntry *se;
 	char path[96], name[64];
@@ -240,8 +300,9 @@ static int dump_one_shmem(struct task *task, const VmaEntry *e, struct version *
 	uint8_t *buf;
 	uint64_t sum, off = 0;
 
+	/* A shmid and a shmem inode may be the same number. */
 	for (size_t i = 0; i < sh->n_shmem; i++)
-		if (sh->shmem[i]->ino == e->file_ino)
+		if (sh->shmem[i]->ino == e->file_ino && !!sh->shmem[i]->sysv == sysv)
 			return 0;
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", task->pid,
 		 (unsigned long)e->start, (unsigned long)e->end);
@@ -253,11 +314,13 @@ static int dump_one_shmem(struct task *task, const VmaEntry *e, struct version *
 	shmem_entry__init(se);
 	se->ino = e->file_ino;
 	se->size = st.st_size;
-	se->path = e->path ? xstrdup(e->path) : NULL;
+	se->path = e->path && !sysv ? xstrdup(e->path) : NULL;
+	if (sysv && !(se->sysv = sysv_shm_state(task, e->file_ino)))
+		return -1;
 	sh->shmem = xrealloc(sh->shmem, (sh->n_shmem + 1) * sizeof(se));
 	sh->shmem[sh->n_shmem++] = se;
 
-	snprintf(name, sizeof(name), "shmem-%lu.img", (unsigned long)se->ino);
+	shmem_image_name(se, name, sizeof(name));
 	if (img_out_open(&out, v->dfd, name))
 		return -1;
 	buf = xmalloc(PW_BUF_BYTES);
@@ -298,7 +361,7 @@ static int dump_one_shmem(struct task *task, const VmaEntry *e, struct version *
 int dump_mm_shmem(struct task *task, struct version *v)
 {
 	for (size_t i = 0; i < task->mm->n_vmas; i++)
-		if (task->mm->vmas[i]->kind == VMA_ANON_SHARED &&
+		if (vma_is_shared_object(task->mm->vmas[i]->kind) &&
 		    dump_one_shmem(task, task->mm->vmas[i], v))
 			return -1;
 	return 0;

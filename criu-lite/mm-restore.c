@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -219,6 +220,53 @@ static bool *areas_with_pages(const MmEntry *mm)
 	return has;
 }
 
+/*
+ * A SysV attach: shmat() of the whole segment at the area that maps its
+ * start, then cut as it was, each part with its own protection.  Writable
+ * unless no part of it is (SHM_RDONLY cannot be made writable later).
+ */
+static int map_sysv(struct task *task, const struct mm_restore *mr, size_t i)
+{
+	struct thread *leader = &task->threads[0];
+	const MmEntry *mm = task->mm;
+	const VmaEntry *e = mm->vmas[i];
+	uint64_t base = e->start - e->pgoff, end = base + mr->sysv_len[i], a = base;
+	unsigned prot = PROT_READ;
+	long addr;
+
+	if (e->pgoff)
+		goto protect;	/* a later part of an attach made above */
+	for (size_t k = i; k < mm->n_vmas && mm->vmas[k]->start < end; k++) {
+		const VmaEntry *f = mm->vmas[k];
+
+		if (f->kind == VMA_SYSV_SHM && f->file_ino == e->file_ino &&
+		    f->start - f->pgoff == base)
+			prot |= f->prot & (PROT_WRITE | PROT_EXEC);
+	}
+	if (CALL("shmat", SYS_shmat, &addr, e->file_ino, base,
+		 (prot & PROT_WRITE ? 0 : SHM_RDONLY) | (prot & PROT_EXEC ? SHM_EXEC : 0), 0, 0, 0))
+		return error("pid %d: cannot attach SysV shared memory %lu at %#lx", task->pid,
+			     (unsigned long)e->file_ino, (unsigned long)base);
+	if ((uint64_t)addr != base)
+		return error("pid %d: SysV shared memory %lu came at %#lx, not %#lx", task->pid,
+			     (unsigned long)e->file_ino, (unsigned long)addr, (unsigned long)base);
+	/* What no area of this attach covers was unmapped: it goes again. */
+	for (size_t k = i; k < mm->n_vmas && a < end; k++) {
+		const VmaEntry *f = mm->vmas[k];
+
+		if (f->kind != VMA_SYSV_SHM || f->file_ino != e->file_ino ||
+		    f->start - f->pgoff != base)
+			continue;
+		if (f->start > a && CALL("munmap", SYS_munmap, NULL, a, f->start - a, 0, 0, 0, 0))
+			return -1;
+		a = f->end;
+	}
+	if (a < end && CALL("munmap", SYS_munmap, NULL, a, end - a, 0, 0, 0, 0))
+		return -1;
+protect:
+	return CALL("mprotect", SYS_mprotect, NULL, e->start, e->end - e->start, e->prot, 0, 0, 0);
+}
+
 static int map_areas(struct task *task, const struct mm_restore *mr, const bool *has_pages)
 {
 	struct thread *leader = &task->threads[0];
@@ -240,12 +288,16 @@ static int map_areas(struct task *task, const struct mm_restore *mr, const bool 
 
 		if (is_trio(e->kind))
 			continue;
-		if (task_syscall_ok(task, leader, SYS_mmap, "mmap", &addr, e->start,
-				    e->end - e->start, prot, flags, by_fd ? mr->file_fds[i] : -1,
-				    e->pgoff))
+		if (e->kind == VMA_SYSV_SHM) {
+			if (map_sysv(task, mr, i))
+				return -1;
+		} else if (task_syscall_ok(task, leader, SYS_mmap, "mmap", &addr, e->start,
+					   e->end - e->start, prot, flags,
+					   by_fd ? mr->file_fds[i] : -1, e->pgoff)) {
 			return error("pid %d: cannot map %#lx-%#lx (%s)", task->pid,
 				     (unsigned long)e->start, (unsigned long)e->end,
 				     e->path ? e->path : "anonymous");
+		}
 		for (size_t m = 0; m < ARRAY_SIZE(madv_table); m++)
 			if ((e->madv & madv_table[m].vmf) &&
 			    CALL("madvise", SYS_madvise, NULL, e->start, e->end - e->start,

@@ -11,6 +11,8 @@
 #ifndef CKPT_MM_H
 #define CKPT_MM_H
 
+#include <stdio.h>
+
 #include "task.h"
 
 enum vma_kind {
@@ -21,7 +23,23 @@ enum vma_kind {
 	VMA_VVAR,
 	VMA_VVAR_VCLOCK,
 	VMA_VDSO,
+	VMA_SYSV_SHM,		/* an attach of a SysV segment (shmat): "/SYSVKEY (deleted)",
+				 * the shmid in file_ino */
 };
+
+/* Areas whose memory is an object of the tree's (shared.img), not a file
+ * reopened by path nor pages of the process's own. */
+static inline bool vma_is_shared_object(unsigned kind)
+{
+	return kind == VMA_ANON_SHARED || kind == VMA_SYSV_SHM;
+}
+
+/* The image of a shared memory object's pages: shmem-INO.img, or
+ * sysvshm-ID.img for a SysV segment. */
+static inline void shmem_image_name(const ShmemEntry *se, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s-%lu.img", se->sysv ? "sysvshm" : "shmem", (unsigned long)se->ino);
+}
 
 struct version;
 
@@ -44,6 +62,7 @@ struct mm_restore {
 	int pages_fd;		/* fd of pages-PID.img in the new task */
 	int *run_fds;		/* per page run: the fd of the image it is in */
 	int *file_fds;		/* fd in the new task of each vma's file, -1 if none */
+	uint64_t *sysv_len;	/* per vma: the SysV segment's length, page-rounded */
 	int exe_fd;
 };
 

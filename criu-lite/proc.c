@@ -29,7 +29,7 @@ static const struct { char code[3]; unsigned flag; } vmflag_codes[] = {
 	{ "dd", VMF_DONTDUMP }, { "wf", VMF_WIPEONFORK }, { "dc", VMF_DONTCOPY },
 	{ "mg", VMF_MERGEABLE }, { "io", VMF_IO }, { "pf", VMF_PFNMAP },
 	{ "lo", VMF_LOCKED }, { "sr", VMF_SEQ_READ }, { "rr", VMF_RAND_READ },
-	{ "mm", VMF_MIXEDMAP }, { "sh", VMF_SHARED },
+	{ "mm", VMF_MIXEDMAP }, { "sh", VMF_SHARED }, { "ht", VMF_HUGETLB },
 };
 
 static unsigned parse_vmflags(const char *s)

@@ -25,6 +25,7 @@ enum {
 	VMF_RAND_READ	= 1 << 11,	/* rr */
 	VMF_MIXEDMAP	= 1 << 12,	/* mm */
 	VMF_SHARED	= 1 << 13,	/* sh */
+	VMF_HUGETLB	= 1 << 14,	/* ht */
 };
 
 struct proc_vma {

@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -88,6 +89,8 @@ struct rtree {
 	SharedEntry *shared;
 	int shared_base;
 	size_t nr_shared;
+	int *sysv_made;		/* SysV segments we made (not taken over): gone on failure */
+	size_t nr_sysv_made;
 };
 
 static struct plan *find_plan(struct rtree *r, pid_t pid)
@@ -238,7 +241,7 @@ static int check_machine(const struct rtree *r, const Inventory *inv)
 			const VmaEntry *e = p->mm->vmas[i];
 			struct stat st;
 
-			if (!e->path || e->kind == VMA_ANON_SHARED)
+			if (!e->path || vma_is_shared_object(e->kind))
 				continue;
 			if (stat(e->path, &st))
 				return error_errno("mapped file '%s' is missing", e->path);
@@ -277,7 +280,7 @@ static void plan_helpers(struct plan *p, const char *vdir)
 		const VmaEntry *e = p->mm->vmas[i];
 		bool rw = e->kind == VMA_FILE_SHARED && (e->prot & PROT_WRITE);
 
-		p->vma_helper[i] = e->path && e->kind != VMA_ANON_SHARED ?
+		p->vma_helper[i] = e->path && !vma_is_shared_object(e->kind) ?
 				   add_helper(p, e->path, rw ? O_RDWR : O_RDONLY) : -1;
 	}
 	/* Pages shared copy-on-write with an ancestor are in its image. */
@@ -673,6 +676,7 @@ static int drive_state(struct rtree *r, struct plan *p)
 	struct mm_restore mr = { .pages_fd = p->fd_base, .exe_fd = p->fd_base + 1 };
 
 	mr.file_fds = xmalloc(p->mm->n_vmas * sizeof(int));
+	mr.sysv_len = xzalloc(p->mm->n_vmas * sizeof(uint64_t));
 	mr.run_fds = xmalloc((p->mm->n_pages + 1) * sizeof(int));
 	for (size_t i = 0; i < p->mm->n_pages; i++)
 		mr.run_fds[i] = p->fd_base + p->run_helper[i];
@@ -680,11 +684,17 @@ static int drive_state(struct rtree *r, struct plan *p)
 		const VmaEntry *e = p->mm->vmas[i];
 
 		mr.file_fds[i] = p->vma_helper[i] >= 0 ? p->fd_base + p->vma_helper[i] : -1;
-		for (size_t k = 0; e->kind == VMA_ANON_SHARED && k < r->shared->n_shmem; k++)
-			if (r->shared->shmem[k]->ino == e->file_ino)
-				mr.file_fds[i] = r->shared_base + 2 * r->shared->n_pipes + k;
+		for (size_t k = 0; vma_is_shared_object(e->kind) && k < r->shared->n_shmem; k++) {
+			const ShmemEntry *se = r->shared->shmem[k];
+
+			if (se->ino != e->file_ino || !!se->sysv != (e->kind == VMA_SYSV_SHM))
+				continue;
+			mr.file_fds[i] = r->shared_base + 2 * r->shared->n_pipes + k;
+			mr.sysv_len[i] = (se->size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+		}
 	}
 	int ret = restore_mm(task, &mr, r->tramp, TRAMP_LEN);
+	free(mr.sysv_len);
 	free(mr.file_fds);
 	free(mr.run_fds);
 	if (ret)
@@ -948,8 +958,92 @@ static int shmem_object(const ShmemEntry *se)
 	return fd;
 }
 
-/* Shared memory k: made, filled from shmem-INO.img through a mapping of
- * ours, and put at its place in the shared range. */
+/*
+ * SysV segment `se`: taken over where it is still there, unused, as the
+ * dump left it (a dump that ended the job leaves a segment nobody removed),
+ * else made again with its id.  Either way the caller fills it with what it
+ * held at the dump.  Returns the shmid, or -1.
+ */
+static int sysv_segment(struct rtree *r, const ShmemEntry *se)
+{
+	const SysvShmEntry *s = se->sysv;
+	int id = se->ino, got;
+	struct shmid_ds ds;
+	char num[32];
+	int fd;
+
+	if (!shmctl(id, IPC_STAT, &ds)) {
+		bool same = ds.shm_segsz == se->size && ds.shm_perm.__key == s->key &&
+			    !!(ds.shm_perm.mode & SHM_DEST) == s->removed;
+
+		if (same && ds.shm_nattch)
+			return error("SysV shared memory %d (key %#x) is attached by %lu processes: "
+				     "the dumped job still runs? a restore beside it would share the "
+				     "segment with it", id, s->key, (unsigned long)ds.shm_nattch);
+		if (!same || s->removed)
+			return error("SysV shared memory %d is another segment now (key %#x, %lu "
+				     "bytes; it was key %#x, %lu bytes): remove it (ipcrm -m %d) "
+				     "first", id, ds.shm_perm.__key, (unsigned long)ds.shm_segsz,
+				     s->key, (unsigned long)se->size, id);
+		pr_info("SysV shared memory %d (key %#x) is still there: taken over", id, s->key);
+		return id;
+	}
+	if (s->key && !s->removed && (got = shmget(s->key, 0, 0)) >= 0)
+		return error("the key %#x of SysV shared memory %d is taken by segment %d", s->key,
+			     id, got);
+	/* The next segment made gets this id (CONFIG_CHECKPOINT_RESTORE). */
+	snprintf(num, sizeof(num), "%d", id);
+	fd = open("/proc/sys/kernel/shm_next_id", O_WRONLY | O_CLOEXEC);
+	got = fd < 0 ? -1 : write(fd, num, strlen(num));
+	if (fd >= 0)
+		close(fd);
+	if (got != (int)strlen(num))
+		return error_errno("cannot make SysV shared memory %d again with its id "
+				   "(kernel.shm_next_id)", id);
+	got = shmget(s->removed ? IPC_PRIVATE : s->key, se->size, IPC_CREAT | IPC_EXCL | s->mode);
+	if (got < 0)
+		return error_errno("cannot make SysV shared memory %d (key %#x, %lu bytes) again",
+				   id, s->key, (unsigned long)se->size);
+	if (got != id) {
+		shmctl(got, IPC_RMID, NULL);
+		return error("SysV shared memory %d came back as %d", id, got);
+	}
+	r->sysv_made = xrealloc(r->sysv_made, (r->nr_sysv_made + 1) * sizeof(int));
+	r->sysv_made[r->nr_sysv_made++] = id;
+	if (shmctl(id, IPC_STAT, &ds))
+		return error_errno("SysV shared memory %d: IPC_STAT", id);
+	ds.shm_perm.uid = s->uid;
+	ds.shm_perm.gid = s->gid;
+	if (shmctl(id, IPC_SET, &ds))
+		return error_errno("cannot give SysV shared memory %d its owner %u:%u", id, s->uid,
+				   s->gid);
+	return id;
+}
+
+/* The segment's memory, attached here, and an fd of it for the shared
+ * range (map_files gives the object behind the attach). */
+static int sysv_object(struct rtree *r, const ShmemEntry *se, uint8_t **map)
+{
+	int id = sysv_segment(r, se), fd;
+	char path[96];
+
+	if (id < 0)
+		return -1;
+	*map = shmat(id, NULL, 0);
+	if (*map == (void *)-1)
+		return error_errno("cannot attach SysV shared memory %d", id);
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)*map,
+		 (unsigned long)*map + ((se->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		shmdt(*map);
+		return error_errno("cannot keep SysV shared memory %d", id);
+	}
+	return fd;
+}
+
+/* Shared memory k: made, filled from its image through a mapping of ours,
+ * and put at its place in the shared range. */
 static int make_shmem(struct rtree *r, size_t k)
 {
 	const ShmemEntry *se = r->shared->shmem[k];
@@ -960,14 +1054,20 @@ static int make_shmem(struct rtree *r, size_t k)
 
 	if (!se->size)
 		return error("shared memory %lu has no size", (unsigned long)se->ino);
-	snprintf(name, sizeof(name), "shmem-%lu.img", (unsigned long)se->ino);
+	shmem_image_name(se, name, sizeof(name));
 	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
 	if (img < 0)
 		return error_errno("cannot open image '%s'", name);
-	fd = shmem_object(se);
-	if (fd < 0)
-		return -1;
-	map = mmap(NULL, se->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (se->sysv) {
+		fd = sysv_object(r, se, &map);
+		if (fd < 0)
+			return -1;
+	} else {
+		fd = shmem_object(se);
+		if (fd < 0)
+			return -1;
+		map = mmap(NULL, se->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	}
 	if (map == MAP_FAILED) {
 		close(fd);
 		return error_errno("cannot map shared memory %lu", (unsigned long)se->ino);
@@ -981,7 +1081,10 @@ static int make_shmem(struct rtree *r, size_t k)
 		if (run->vaddr >= se->size || pread_all(img, map + run->vaddr, len, run->off))
 			ret = error("image '%s' is shorter than its runs", name);
 	}
-	munmap(map, se->size);
+	if (se->sysv)
+		shmdt(map);
+	else
+		munmap(map, se->size);
 	if (!ret && move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k))
 		ret = error_errno("cannot keep shared memory %lu", (unsigned long)se->ino);
 	if (ret)
@@ -1245,6 +1348,27 @@ static int finish_tree(struct rtree *r)
 	return 0;
 }
 
+/* SysV segments that had been removed while attached (IPC_RMID) are
+ * removed again, now that the tree has attached them; on a failure those
+ * we made go. */
+static int sysv_finish(struct rtree *r)
+{
+	for (size_t k = 0; k < r->shared->n_shmem; k++) {
+		const ShmemEntry *se = r->shared->shmem[k];
+
+		if (se->sysv && se->sysv->removed && shmctl(se->ino, IPC_RMID, NULL))
+			return error_errno("cannot remove SysV shared memory %lu again",
+					   (unsigned long)se->ino);
+	}
+	return 0;
+}
+
+static void sysv_undo(struct rtree *r)
+{
+	for (size_t k = 0; k < r->nr_sysv_made; k++)
+		shmctl(r->sysv_made[k], IPC_RMID, NULL);
+}
+
 /* Let every thread of every process go: the tree runs. */
 static int release_tree(struct rtree *r)
 {
@@ -1332,7 +1456,7 @@ int restore(const struct restore_opts *o)
 		error("%s", check.err);
 		goto fail_store;
 	}
-	if (finish_tree(&r) || release_tree(&r))
+	if (sysv_finish(&r) || finish_tree(&r) || release_tree(&r))
 		goto fail;
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	pr_info("pid %d restored from version %u", r.plans[0].pid, number);
@@ -1351,11 +1475,14 @@ fail:
 		clear_error();
 		error("%s", check.err);
 		kill_tree(&r);
+		sysv_undo(&r);
 		return EXIT_STORE;
 	}
 	kill_tree(&r);
+	sysv_undo(&r);
 	return EXIT_FAILED;
 fail_store:
 	kill_tree(&r);
+	sysv_undo(&r);
 	return EXIT_STORE;
 }

@@ -531,6 +531,7 @@ static const char *vma_kind_name(unsigned kind)
 		[VMA_ANON_PRIVATE] = "anon", [VMA_FILE_PRIVATE] = "file",
 		[VMA_FILE_SHARED] = "file-shared", [VMA_ANON_SHARED] = "anon-shared",
 		[VMA_VVAR] = "vvar", [VMA_VVAR_VCLOCK] = "vvar_vclock", [VMA_VDSO] = "vdso",
+		[VMA_SYSV_SHM] = "sysv-shm",
 	};
 
 	return kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
@@ -544,7 +545,7 @@ static const char *vm_flags(uint64_t madv)
 		{ VMF_DONTDUMP, "dd" }, { VMF_WIPEONFORK, "wf" }, { VMF_DONTCOPY, "dc" },
 		{ VMF_MERGEABLE, "mg" }, { VMF_IO, "io" }, { VMF_PFNMAP, "pf" },
 		{ VMF_LOCKED, "lo" }, { VMF_SEQ_READ, "sr" }, { VMF_RAND_READ, "rr" },
-		{ VMF_MIXEDMAP, "mm" }, { VMF_SHARED, "sh" },
+		{ VMF_MIXEDMAP, "mm" }, { VMF_SHARED, "sh" }, { VMF_HUGETLB, "ht" },
 	};
 
 	return flag_names(madv, t, ARRAY_SIZE(t), " ");
