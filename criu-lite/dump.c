@@ -29,6 +29,7 @@
 #include "objects.h"
 #include "proc.h"
 #include "seize.h"
+#include "sockets.h"
 #include "store.h"
 #include "util.h"
 #include "xsave.h"
@@ -440,7 +441,7 @@ static int dump_tree(struct tree *tree, struct version *v)
 			(unsigned long)task->mm->pages_inherited);
 	}
 	files_mark_outside_pipes(tree);
-	if (write_pstree(tree, v))
+	if (sk_check_tree(&tree->shared) || write_pstree(tree, v))
 		return -1;
 	return version_write_img(v, "shared.img", IMG_SHARED, &tree->shared.base);
 }

@@ -22,6 +22,7 @@
 #include "files.h"
 #include "objects.h"
 #include "proc.h"
+#include "sockets.h"
 #include "util.h"
 
 
@@ -126,6 +127,19 @@ static bool is_tty(unsigned maj)
 	return maj == 4 || maj == 5 || (maj >= 128 && maj <= 143);
 }
 
+/* What every fd without a path of its own keeps: number, link, flags. */
+static int fd_common(pid_t pid, int fd, const char *link, const struct stat *st,
+		     struct proc_fdinfo *fi, FdEntry *e)
+{
+	if (proc_parse_fdinfo(pid, fd, fi))
+		return -1;
+	e->fd = fd;
+	e->path = xstrdup(link);
+	e->flags = fi->flags;
+	e->mode = st->st_mode;
+	return 0;
+}
+
 static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 {
 	char path[64], link[4096];
@@ -142,24 +156,21 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 	if (stat(path, &st))
 		return error_errno("pid %d: fd %d (%s): cannot stat it", task->pid, fd, link);
 	if (!strncmp(link, "pipe:[", 6)) {
-		if (proc_parse_fdinfo(task->pid, fd, &fi))
+		if (fd_common(task->pid, fd, link, &st, &fi, e))
 			return -1;
-		e->fd = fd;
-		e->path = xstrdup(link);
-		e->flags = fi.flags;
-		e->mode = st.st_mode;
 		return dump_pipe(task, fd, link, fi.flags, e);
 	}
+	if (!strncmp(link, "socket:[", 8)) {
+		if (fd_common(task->pid, fd, link, &st, &fi, e))
+			return -1;
+		return dump_socket(task->pid, fd, link, task->shared, e);
+	}
 	if (!strcmp(link, "anon_inode:[eventfd]")) {
-		if (proc_parse_fdinfo(task->pid, fd, &fi))
+		if (fd_common(task->pid, fd, link, &st, &fi, e))
 			return -1;
 		if (!fi.eventfd)
 			return error("pid %d: fd %d: its eventfd count is not in fdinfo", task->pid, fd);
-		e->fd = fd;
 		e->kind = FD_EVENTFD;
-		e->path = xstrdup(link);
-		e->flags = fi.flags;
-		e->mode = st.st_mode;
 		e->has_eventfd_count = e->has_eventfd_semaphore = true;
 		e->eventfd_count = fi.eventfd_count;
 		e->eventfd_semaphore = fi.eventfd_semaphore;
@@ -328,6 +339,19 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {
 				snprintf(err, errlen, "fd %d: cannot take pipe %lu: %s", e->fd,
 					 (unsigned long)e->pipe_ino, from < 0 ? "not made" : strerror(errno));
+				return -1;
+			}
+			continue;
+		}
+		if ((e->kind == FD_UNIX_SK || e->kind == FD_INET_SK) && !e->has_dup_of) {
+			/* the restorer's socket; its status flags are the one file's */
+			int from = sk_slot(sh, shared_base + shared_sk_base(sh), e->sk_ino, e->kind);
+
+			if (from < 0 || dup2(from, e->fd) < 0 ||
+			    fcntl(e->fd, F_SETFL, e->flags & O_NONBLOCK) ||
+			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {
+				snprintf(err, errlen, "fd %d: cannot take socket %lu: %s", e->fd,
+					 (unsigned long)e->sk_ino, from < 0 ? "not made" : strerror(errno));
 				return -1;
 			}
 			continue;

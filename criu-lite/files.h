@@ -8,6 +8,8 @@ enum fd_kind {
 	FD_CHR,		/* a character device (/dev/null, ...), reopened by path */
 	FD_PIPE,	/* an end of a pipe of shared.img */
 	FD_EVENTFD,	/* an eventfd: made again with its count */
+	FD_UNIX_SK = 30,	/* an AF_UNIX socket of shared.img (sockets.c) */
+	FD_INET_SK = 31,	/* an AF_INET/AF_INET6 socket of shared.img (sockets.c) */
 };
 
 #endif

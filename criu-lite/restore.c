@@ -40,6 +40,7 @@
 #include "pidns.h"
 #include "proc.h"
 #include "restore.h"
+#include "sockets.h"
 #include "store.h"
 #include "util.h"
 #include "xsave.h"
@@ -168,7 +169,7 @@ static int load_images(struct rtree *r, const Inventory *inv)
 		if (!r->shared)
 			return -1;
 	}
-	r->nr_shared = 2 * r->shared->n_pipes + r->shared->n_shmem;
+	r->nr_shared = shared_sk_base(r->shared) + sk_count(r->shared);
 	r->nr = tree->n_tasks;
 	r->plans = xzalloc(r->nr * sizeof(*r->plans));
 	for (size_t i = 0; i < r->nr; i++) {
@@ -881,16 +882,6 @@ static int join_check(struct page_check *c)
 	return c->ret;
 }
 
-/* Put fd at exactly `to` (above every fd we have), keeping it across fork. */
-static int move_fd(int fd, int to)
-{
-	if (fd != to && dup2(fd, to) < 0)
-		return -1;
-	if (fd != to)
-		close(fd);
-	return 0;
-}
-
 static int make_pipe(struct rtree *r, size_t k)
 {
 	const PipeEntry *pe = r->shared->pipes[k];
@@ -1112,7 +1103,7 @@ static int make_shared(struct rtree *r)
 	for (size_t k = 0; k < r->shared->n_shmem; k++)
 		if (make_shmem(r, k))
 			return -1;
-	return 0;
+	return sk_make_all(r->shared, r->shared_base + shared_sk_base(r->shared));
 }
 
 static void close_shared(struct rtree *r)

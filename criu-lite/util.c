@@ -17,6 +17,15 @@ void close_ptr(int *fd)
 		close(*fd);
 }
 
+int move_fd(int fd, int to)
+{
+	if (fd < 0 || (fd != to && dup2(fd, to) < 0))
+		return -1;
+	if (fd != to)
+		close(fd);
+	return 0;
+}
+
 static void oom(void)
 {
 	fputs("ckpt: out of memory\n", stderr);

@@ -30,6 +30,8 @@ char *read_file(const char *path, size_t *len);
 int write_all(int fd, const void *buf, size_t len);
 int pwrite_all(int fd, const void *buf, size_t len, off_t off);
 int pread_all(int fd, void *buf, size_t len, off_t off);
+/* Put fd at exactly `to` (closing fd), keeping it across fork; -1 on error. */
+int move_fd(int fd, int to);
 
 uint64_t now_ns(int clock);
 /* A sleep that is not cut short by signals. */

@@ -212,8 +212,11 @@ static int list_fds(int *fds, char (*targets)[256], int max)
 			targets[n][l < 0 ? 0 : l] = '\0';
 			/* A restored pipe is a new pipe of the same kind: its inode
 			 * number in "pipe:[N]" cannot stay. */
+			/* a new pipe or socket has a new inode number */
 			if (!strncmp(targets[n], "pipe:[", 6))
 				targets[n][5] = '\0';
+			if (!strncmp(targets[n], "socket:[", 8))
+				targets[n][7] = '\0';
 			n++;
 		}
 	}
