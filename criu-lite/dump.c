@@ -519,12 +519,18 @@ int dump(const struct dump_opts *o_in)
 		goto fail;
 	}
 	free(inv.command);
+	/* TCP connections leave repair mode before the job runs on, or stay
+	 * in it as it goes, so that their peers hear nothing. */
+	if (o->leave_running)
+		sk_dump_end(false);
 	if (unseize_tree(&tree, !o->leave_running))
 		pr_warn("pid %d: the checkpoint is whole but resuming the processes failed", o->pid);
+	sk_dump_end(true);
 	pr_info("pid %d: version %u written; frozen for %.1f ms", o->pid, v.number,
 		freeze_ns / 1e6);
 	return EXIT_OK;
 fail:
+	sk_dump_end(false);
 	unmap_all_scratch(&tree);
 	unseize_tree(&tree, false);
 	log_close_file();

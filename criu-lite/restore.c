@@ -1265,8 +1265,8 @@ static int start_tree(struct rtree *r)
 	close(r->sync[0]);
 	if (pid < 0 && !r->pidns) {
 		if (errno == EEXIST)
-			error("pid %d is in use; kill that process first, or restore with --pidns",
-			      r->plans[0].pid);
+			error("pid %d is in use (by a process, or as the group or session of one); "
+			      "end it first, or restore with --pidns", r->plans[0].pid);
 		else if (errno == EPERM)
 			error("cannot create a process with pid %d: ckpt restore needs root "
 			      "(CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE)", r->plans[0].pid);
@@ -1449,6 +1449,7 @@ int restore(const struct restore_opts *o)
 	}
 	if (sysv_finish(&r) || finish_tree(&r) || release_tree(&r))
 		goto fail;
+	sk_restore_end(true);
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	pr_info("pid %d restored from version %u", r.plans[0].pid, number);
 	/* A job of `ckpt run` is one again: `ckpt dump -D DIR` finds it. */
@@ -1467,13 +1468,16 @@ fail:
 		error("%s", check.err);
 		kill_tree(&r);
 		sysv_undo(&r);
+		sk_restore_end(false);
 		return EXIT_STORE;
 	}
 	kill_tree(&r);
 	sysv_undo(&r);
+	sk_restore_end(false);
 	return EXIT_FAILED;
 fail_store:
 	kill_tree(&r);
 	sysv_undo(&r);
+	sk_restore_end(false);
 	return EXIT_STORE;
 }

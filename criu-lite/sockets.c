@@ -27,6 +27,8 @@
 #include <linux/unix_diag.h>
 #include <netinet/tcp.h>
 #include <netinet/in.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -397,6 +399,108 @@ static const char *inet_str(const struct sockaddr_storage *ss, char *buf, size_t
 	return buf;
 }
 
+/* Sockets the dump put in repair mode: they stay so until the job is gone
+ * (closed in repair mode, a connection ends without a word to the peer),
+ * or leave it before the job runs on (sk_dump_end). */
+static int *repairing;
+static size_t nr_repairing;
+
+static int peek_tcp(int sfd, int queue, size_t len, ProtobufCBinaryData *out)
+{
+	size_t got = 0;
+
+	out->data = xmalloc(len + 1);
+	out->len = len;
+	if (setsockopt(sfd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &queue, sizeof(queue)))
+		return -1;
+	while (got < len) {
+		ssize_t n = recv(sfd, out->data + got, len - got, MSG_PEEK | MSG_DONTWAIT);
+
+		if (n <= 0)
+			return -1;
+		/* a peek starts at the queue's head each time: it is all or nothing */
+		got = n;
+		if (got < len)
+			return errno = EAGAIN, -1;
+	}
+	return 0;
+}
+
+static int dump_tcp_conn(pid_t pid, int fd, int sfd, const char *what, InetSkEntry *s)
+{
+	TcpConnEntry *t = xmalloc(sizeof(*t));
+	int on = TCP_REPAIR_ON, q, outq = 0, unsq = 0, inq = 0, mss;
+	struct tcp_repair_window w;
+	struct tcp_info ti;
+	socklen_t l;
+	uint32_t seq;
+
+	tcp_conn_entry__init(t);
+	s->tcp = t;
+	if (setsockopt(sfd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof(on)))
+		return error_errno("pid %d: fd %d (%s): cannot put it in repair mode (TCP_REPAIR "
+				   "needs CAP_NET_ADMIN)", pid, fd, what);
+	repairing = xrealloc(repairing, (nr_repairing + 1) * sizeof(int));
+	repairing[nr_repairing++] = dup(sfd);
+	l = sizeof(ti);
+	if (ioctl(sfd, SIOCOUTQ, &outq) || ioctl(sfd, SIOCOUTQNSD, &unsq) ||
+	    ioctl(sfd, SIOCINQ, &inq) || getsockopt(sfd, IPPROTO_TCP, TCP_INFO, &ti, &l))
+		return error_errno("pid %d: fd %d (%s): cannot read its queues", pid, fd, what);
+	q = TCP_SEND_QUEUE;
+	l = sizeof(seq);
+	if (setsockopt(sfd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q)) ||
+	    getsockopt(sfd, IPPROTO_TCP, TCP_QUEUE_SEQ, &seq, &l))
+		return error_errno("pid %d: fd %d (%s): TCP_QUEUE_SEQ", pid, fd, what);
+	t->snd_seq = seq;
+	q = TCP_RECV_QUEUE;
+	if (setsockopt(sfd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q)) ||
+	    getsockopt(sfd, IPPROTO_TCP, TCP_QUEUE_SEQ, &seq, &l))
+		return error_errno("pid %d: fd %d (%s): TCP_QUEUE_SEQ", pid, fd, what);
+	t->rcv_seq = seq;
+	if ((size_t)outq > QUEUE_MAX || (size_t)inq > QUEUE_MAX)
+		return error("pid %d: fd %d (%s) holds more than %u MiB unsent or unread", pid, fd,
+			     what, QUEUE_MAX >> 20);
+	if ((outq && peek_tcp(sfd, TCP_SEND_QUEUE, outq, &t->send_queue)) ||
+	    (inq && peek_tcp(sfd, TCP_RECV_QUEUE, inq, &t->recv_queue)))
+		return error_errno("pid %d: fd %d (%s): cannot read its queues", pid, fd, what);
+	t->unsent = unsq;
+	q = TCP_NO_QUEUE;
+	setsockopt(sfd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q));
+	l = sizeof(mss);
+	t->mss = getsockopt(sfd, IPPROTO_TCP, TCP_MAXSEG, &mss, &l) ? 536 : mss;
+	t->wscale = ti.tcpi_options & TCPI_OPT_WSCALE;
+	t->snd_wscale = ti.tcpi_snd_wscale;
+	t->rcv_wscale = ti.tcpi_rcv_wscale;
+	t->sack = ti.tcpi_options & TCPI_OPT_SACK;
+	t->timestamps = ti.tcpi_options & TCPI_OPT_TIMESTAMPS;
+	l = sizeof(seq);
+	if (t->timestamps && !getsockopt(sfd, IPPROTO_TCP, TCP_TIMESTAMP, &seq, &l))
+		t->ts_val = seq;
+	l = sizeof(w);
+	if (getsockopt(sfd, IPPROTO_TCP, TCP_REPAIR_WINDOW, &w, &l))
+		return error_errno("pid %d: fd %d (%s): TCP_REPAIR_WINDOW", pid, fd, what);
+	t->snd_wl1 = w.snd_wl1;
+	t->snd_wnd = w.snd_wnd;
+	t->max_window = w.max_window;
+	t->rcv_wnd = w.rcv_wnd;
+	t->rcv_wup = w.rcv_wup;
+	return 0;
+}
+
+void sk_dump_end(bool job_gone)
+{
+	int off = TCP_REPAIR_OFF_NO_WP;
+
+	for (size_t i = 0; i < nr_repairing; i++) {
+		if (!job_gone && setsockopt(repairing[i], IPPROTO_TCP, TCP_REPAIR, &off, sizeof(off)))
+			pr_warn("a TCP connection did not leave repair mode: %s", strerror(errno));
+		close(repairing[i]);
+	}
+	free(repairing);
+	repairing = NULL;
+	nr_repairing = 0;
+}
+
 static void set_addr(ProtobufCBinaryData *b, const struct sockaddr_storage *ss, socklen_t len)
 {
 	b->len = len;
@@ -434,9 +538,9 @@ static int dump_inet(pid_t pid, int fd, int sfd, uint64_t ino, int family, int t
 				return error("pid %d: fd %d (%s, listening on %s) has %u connections "
 					     "not yet accepted, which ckpt cannot carry yet", pid, fd,
 					     what, inet_str(&src, a, sizeof(a)), ti.tcpi_unacked);
-		} else if (state != TCP_CLOSE) {
-			return error("pid %d: fd %d (%s) is a TCP connection %s -> %s (state %d), "
-				     "which ckpt cannot carry yet", pid, fd, what,
+		} else if (state != TCP_CLOSE && state != TCP_ESTABLISHED) {
+			return error("pid %d: fd %d (%s) is a TCP connection %s -> %s in state %d "
+				     "(closing), which ckpt cannot carry yet", pid, fd, what,
 				     inet_str(&src, a, sizeof(a)), dlen ? inet_str(&dst, b, sizeof(b)) :
 				     "?", state);
 		}
@@ -469,6 +573,14 @@ static int dump_inet(pid_t pid, int fd, int sfd, uint64_t ino, int family, int t
 	if (proto == IPPROTO_UDP &&
 	    peek_queue(sfd, false, &s->queue, &s->n_queue, pid, fd, what))
 		return -1;
+	if (proto == IPPROTO_TCP && state == TCP_ESTABLISHED) {
+		if (dump_tcp_conn(pid, fd, sfd, what, s))
+			return -1;
+		pr_info("pid %d: fd %d: TCP connection %s -> %s, %zu bytes to send (%u unsent), "
+			"%zu unread", pid, fd, inet_str(&src, a, sizeof(a)),
+			inet_str(&dst, b, sizeof(b)), s->tcp->send_queue.len, s->tcp->unsent,
+			s->tcp->recv_queue.len);
+	}
 	dump_opts(sfd, family, type, proto, &s->opts, &s->n_opts);
 	sh->inet_sks = xrealloc(sh->inet_sks, (sh->n_inet_sks + 1) * sizeof(s));
 	sh->inet_sks[sh->n_inet_sks++] = s;
@@ -789,7 +901,107 @@ static socklen_t inet_addr_of(const ProtobufCBinaryData *b, struct sockaddr_stor
 	return b->len;
 }
 
-static int make_inet(const InetSkEntry *s, int slot)
+/* Repair-mode sockets of the restore: they leave it once the tree runs
+ * (sk_restore_end), or are closed in it if the restore fails. */
+static int *restoring;
+static const TcpConnEntry **restoring_tcp;
+static size_t nr_restoring;
+
+static int send_repair(int fd, int queue, const uint8_t *data, size_t len)
+{
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &queue, sizeof(queue)))
+		return -1;
+	while (len) {
+		ssize_t n = send(fd, data, len, 0);
+
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Before bind and connect: the sequence numbers where the queues begin. */
+static int tcp_repair_seqs(int fd, const TcpConnEntry *t)
+{
+	int on = TCP_REPAIR_ON, q = TCP_RECV_QUEUE;
+	uint32_t rcv = t->rcv_seq - t->recv_queue.len, snd = t->snd_seq - t->send_queue.len;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof(on)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &rcv, sizeof(rcv)))
+		return -1;
+	q = TCP_SEND_QUEUE;
+	return setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q)) ||
+	       setsockopt(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &snd, sizeof(snd)) ? -1 : 0;
+}
+
+/* After connect (which made it established without a packet): options,
+ * window, clock, then what it had received and had sent. */
+static int tcp_repair_state(int fd, const TcpConnEntry *t)
+{
+	struct tcp_repair_opt opts[4];
+	struct tcp_repair_window w = { t->snd_wl1, t->snd_wnd, t->max_window, t->rcv_wnd,
+				       t->rcv_wup };
+	int n = 0, nq = TCP_NO_QUEUE;
+
+	opts[n++] = (struct tcp_repair_opt){ TCPOPT_MAXSEG, t->mss };
+	if (t->wscale)
+		opts[n++] = (struct tcp_repair_opt){ TCPOPT_WINDOW,
+						     t->snd_wscale | (t->rcv_wscale << 16) };
+	if (t->sack)
+		opts[n++] = (struct tcp_repair_opt){ TCPOPT_SACK_PERMITTED, 0 };
+	if (t->timestamps)
+		opts[n++] = (struct tcp_repair_opt){ TCPOPT_TIMESTAMP, 0 };
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_OPTIONS, opts, n * sizeof(opts[0])))
+		return error_errno("TCP_REPAIR_OPTIONS");
+	if (t->timestamps && setsockopt(fd, IPPROTO_TCP, TCP_TIMESTAMP, &t->ts_val,
+					sizeof(t->ts_val)))
+		return error_errno("TCP_TIMESTAMP");
+	if (send_repair(fd, TCP_RECV_QUEUE, t->recv_queue.data, t->recv_queue.len) ||
+	    send_repair(fd, TCP_SEND_QUEUE, t->send_queue.data, t->send_queue.len - t->unsent))
+		return error_errno("cannot put back %zu bytes received and %zu sent",
+				   t->recv_queue.len, t->send_queue.len - t->unsent);
+	/* the window is checked against the queues: after them */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_WINDOW, &w, sizeof(w)))
+		return error_errno("TCP_REPAIR_WINDOW");
+	return setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &nq, sizeof(nq));
+}
+
+void sk_restore_end(bool ok)
+{
+	int off = TCP_REPAIR_OFF;
+
+	for (size_t i = 0; i < nr_restoring; i++) {
+		const TcpConnEntry *t = restoring_tcp[i];
+		const uint8_t *unsent = t->send_queue.data + t->send_queue.len - t->unsent;
+		size_t left = t->unsent;
+
+		if (ok && setsockopt(restoring[i], IPPROTO_TCP, TCP_REPAIR, &off, sizeof(off)))
+			pr_warn("a TCP connection did not leave repair mode: %s", strerror(errno));
+		/* what it had not sent yet goes now, as any new data would */
+		while (ok && left) {
+			ssize_t n = send(restoring[i], unsent, left, MSG_NOSIGNAL);
+
+			if (n <= 0) {
+				pr_warn("a TCP connection lost %zu bytes it had not sent: %s", left,
+					strerror(errno));
+				break;
+			}
+			unsent += n;
+			left -= n;
+		}
+		close(restoring[i]);
+	}
+	free(restoring);
+	free(restoring_tcp);
+	restoring = NULL;
+	restoring_tcp = NULL;
+	nr_restoring = 0;
+}
+
+static int make_inet(const InetSkEntry *s, int slot, int spare)
 {
 	struct sockaddr_storage ss;
 	char what[64], a[80];
@@ -802,6 +1014,10 @@ static int make_inet(const InetSkEntry *s, int slot)
 		return error_errno("%s: socket", what);
 	if (set_opts(fd, s->opts, s->n_opts, what))
 		goto fail;
+	if (s->tcp && tcp_repair_seqs(fd, s->tcp)) {
+		error_errno("%s: cannot repair it (TCP_REPAIR needs CAP_NET_ADMIN)", what);
+		goto fail;
+	}
 	if (s->has_src) {
 		socklen_t len = inet_addr_of(&s->src, &ss);
 
@@ -823,6 +1039,16 @@ static int make_inet(const InetSkEntry *s, int slot)
 				    inet_str(&ss, a, sizeof(a)));
 			goto fail;
 		}
+	}
+	if (s->tcp) {
+		if (tcp_repair_state(fd, s->tcp)) {
+			error("%s: cannot repair its connection", what);
+			goto fail;
+		}
+		restoring = xrealloc(restoring, (nr_restoring + 1) * sizeof(int));
+		restoring_tcp = xrealloc(restoring_tcp, (nr_restoring + 1) * sizeof(*restoring_tcp));
+		restoring_tcp[nr_restoring] = s->tcp;
+		restoring[nr_restoring++] = fcntl(fd, F_DUPFD_CLOEXEC, spare);
 	}
 	if (s->n_queue) {
 		/* datagrams it had not read: sent to it again, from a socket of ours */
@@ -870,7 +1096,8 @@ int sk_make_all(const SharedEntry *sh, int base)
 		if (!made[i])
 			ret = error("unix socket %lu was not made", (unsigned long)sh->unix_sks[i]->ino);
 	for (size_t i = 0; !ret && i < sh->n_inet_sks; i++)
-		ret = make_inet(sh->inet_sks[i], base + sh->n_unix_sks + i);
+		ret = make_inet(sh->inet_sks[i], base + sh->n_unix_sks + i,
+				base + sk_count(sh) + 64);
 	/* names that had been unlinked go again, now that clients connected */
 	for (size_t i = 0; !ret && i < sh->n_unix_sks; i++) {
 		const UnixSkEntry *u = sh->unix_sks[i];

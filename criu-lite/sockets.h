@@ -2,6 +2,7 @@
 #ifndef CKPT_SOCKETS_H
 #define CKPT_SOCKETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -12,6 +13,12 @@
 /* fd `fd` of `pid`, whose link is "socket:[INO]": e gets its kind and
  * sk_ino, the socket goes into sh once. */
 int dump_socket(pid_t pid, int fd, const char *link, SharedEntry *sh, FdEntry *e);
+/* The end of a dump: TCP connections stay in repair mode if the job is
+ * gone (they end without a word to their peers), else they leave it. */
+void sk_dump_end(bool job_gone);
+/* The end of a restore: the TCP connections leave repair mode (ok) and
+ * send what they had not sent, or stay in it and are closed silently. */
+void sk_restore_end(bool ok);
 /* Once the whole tree is dumped: peers outside the tree, refused or
  * reconnected by name. */
 int sk_check_tree(SharedEntry *sh);
