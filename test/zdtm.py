@@ -3,7 +3,7 @@
 
     test/zdtm.py --ckpt criu-lite/ckpt [--mode MODE ...] [-k] [TEST ...]
 
-Each test (test/zdtm/static/NAME, test/zdtm/real/NAME.py) sets up some state,
+Each test (test/zdtm/static/NAME, test/zdtm/real/NAME.py or NAME.js) sets up some state,
 appends "READY" to its --out file, waits for SIGTERM, checks its state and
 appends "PASS" or "FAIL: reason".  Modes:
 
@@ -25,7 +25,8 @@ PID, corrupt and truncated images, a dump killed half way and a full disk.
 
 A test may have a sidecar NAME.desc (JSON): "modes" (those it supports),
 "fg" (also run in fg by default), "args", "env", "refuse" (the dump must
-refuse: {"words": [...], "fds": [...]}), "requires" ({"python_import": [...]}),
+refuse: {"words": [...], "fds": [...]}), "requires" ({"python_import": [...],
+"program": [...]}),
 "compare" (a file that must equal the one of the plain run), "max_pages_mib"
 (the page images of the first dump must not be larger: pages shared
 copy-on-write are stored once), "min_shared_mib" (after a --leave-running
@@ -343,7 +344,7 @@ def one_line_error(what, rc, err, must=()):
 def load_tests():
     """name -> description, from the built static tests and the real programs."""
     tests = {}
-    for d, ext in ((STATIC, '.c'), (REAL, '.py')):
+    for d, ext in ((STATIC, '.c'), (REAL, '.py'), (REAL, '.js')):
         for f in sorted(os.listdir(d)):
             if not f.endswith(ext):
                 continue
@@ -356,7 +357,8 @@ def load_tests():
             if ext == '.c':
                 desc['argv0'] = [os.path.join(d, name)]
             else:
-                desc['argv0'] = [desc.get('interp', PYTHON), os.path.join(d, f)]
+                interp = PYTHON if ext == '.py' else shutil.which('node') or 'node'
+                desc['argv0'] = [desc.get('interp', interp), os.path.join(d, f)]
             desc.setdefault('modes', list(ALL_MODES))
             tests[name] = desc
     return tests
@@ -1128,6 +1130,9 @@ class Runner:
 
     def missing(self, desc):
         """Why the test cannot run here, or None."""
+        for prog in desc.get('requires', {}).get('program', []):
+            if not shutil.which(prog):
+                return '%s is not installed' % prog
         for mod in desc.get('requires', {}).get('python_import', []):
             key = (desc['argv0'][0], mod)
             if key not in self.requires_cache:
