@@ -29,6 +29,7 @@
 #include "objects.h"
 #include "proc.h"
 #include "seize.h"
+#include "netlock.h"
 #include "sockets.h"
 #include "store.h"
 #include "util.h"
@@ -504,6 +505,7 @@ int dump(const struct dump_opts *o_in)
 	if (seize_tree(&tree, o->pid, &ns))
 		goto fail;
 	pr_info("frozen %zu processes", tree.nr);
+	sk_dump_lock_network(!o->leave_running);
 	if (dump_tree(&tree, &v))
 		goto fail;
 
@@ -531,6 +533,7 @@ int dump(const struct dump_opts *o_in)
 	return EXIT_OK;
 fail:
 	sk_dump_end(false);
+	netlock_del(tree.shared.netlock);
 	unmap_all_scratch(&tree);
 	unseize_tree(&tree, false);
 	log_close_file();

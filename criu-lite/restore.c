@@ -39,6 +39,7 @@
 #include "objects.h"
 #include "pidns.h"
 #include "proc.h"
+#include "netlock.h"
 #include "restore.h"
 #include "sockets.h"
 #include "store.h"
@@ -1447,9 +1448,15 @@ int restore(const struct restore_opts *o)
 		error("%s", check.err);
 		goto fail_store;
 	}
-	if (sysv_finish(&r) || finish_tree(&r) || release_tree(&r))
+	if (sysv_finish(&r) || finish_tree(&r))
 		goto fail;
+	/* TCP connections leave repair mode before the tree runs (a read in
+	 * repair mode fails), the lock first: leaving it, they send at once. */
+	if (netlock_del(r.shared->netlock))
+		pr_warn("the network lock stays: nft delete table inet %s", r.shared->netlock);
 	sk_restore_end(true);
+	if (release_tree(&r))
+		goto fail;
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	pr_info("pid %d restored from version %u", r.plans[0].pid, number);
 	/* A job of `ckpt run` is one again: `ckpt dump -D DIR` finds it. */
@@ -1474,6 +1481,9 @@ fail:
 	kill_tree(&r);
 	sysv_undo(&r);
 	sk_restore_end(false);
+	if (r.shared && r.shared->netlock)
+		pr_warn("the network lock stays, for another try (nft delete table inet %s to give "
+			"the connections up)", r.shared->netlock);
 	return EXIT_FAILED;
 fail_store:
 	kill_tree(&r);

@@ -39,6 +39,7 @@
 
 #include "files.h"
 #include "log.h"
+#include "netlock.h"
 #include "sockets.h"
 #include "util.h"
 
@@ -404,6 +405,12 @@ static const char *inet_str(const struct sockaddr_storage *ss, char *buf, size_t
  * or leave it before the job runs on (sk_dump_end). */
 static int *repairing;
 static size_t nr_repairing;
+static bool lock_network;
+
+void sk_dump_lock_network(bool on)
+{
+	lock_network = on;
+}
 
 static int peek_tcp(int sfd, int queue, size_t len, ProtobufCBinaryData *out)
 {
@@ -426,7 +433,8 @@ static int peek_tcp(int sfd, int queue, size_t len, ProtobufCBinaryData *out)
 	return 0;
 }
 
-static int dump_tcp_conn(pid_t pid, int fd, int sfd, const char *what, InetSkEntry *s)
+static int dump_tcp_conn(pid_t pid, int fd, int sfd, const char *what, InetSkEntry *s,
+			 SharedEntry *sh)
 {
 	TcpConnEntry *t = xmalloc(sizeof(*t));
 	int on = TCP_REPAIR_ON, q, outq = 0, unsq = 0, inq = 0, mss;
@@ -437,6 +445,11 @@ static int dump_tcp_conn(pid_t pid, int fd, int sfd, const char *what, InetSkEnt
 
 	tcp_conn_entry__init(t);
 	s->tcp = t;
+	/* first the lock, then the state: no packet changes it meanwhile */
+	if (lock_network && netlock_add(&sh->netlock, (const void *)s->src.data,
+					(const void *)s->dst.data))
+		return error("pid %d: fd %d (%s): cannot hold its packets back (the network "
+			     "lock); --leave-running needs none", pid, fd, what);
 	if (setsockopt(sfd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof(on)))
 		return error_errno("pid %d: fd %d (%s): cannot put it in repair mode (TCP_REPAIR "
 				   "needs CAP_NET_ADMIN)", pid, fd, what);
@@ -574,7 +587,10 @@ static int dump_inet(pid_t pid, int fd, int sfd, uint64_t ino, int family, int t
 	    peek_queue(sfd, false, &s->queue, &s->n_queue, pid, fd, what))
 		return -1;
 	if (proto == IPPROTO_TCP && state == TCP_ESTABLISHED) {
-		if (dump_tcp_conn(pid, fd, sfd, what, s))
+		if (!s->has_src || !s->has_dst)
+			return error("pid %d: fd %d (%s): a connection without addresses", pid, fd,
+				     what);
+		if (dump_tcp_conn(pid, fd, sfd, what, s, sh))
 			return -1;
 		pr_info("pid %d: fd %d: TCP connection %s -> %s, %zu bytes to send (%u unsent), "
 			"%zu unread", pid, fd, inet_str(&src, a, sizeof(a)),

@@ -13,6 +13,9 @@
 /* fd `fd` of `pid`, whose link is "socket:[INO]": e gets its kind and
  * sk_ino, the socket goes into sh once. */
 int dump_socket(pid_t pid, int fd, const char *link, SharedEntry *sh, FdEntry *e);
+/* Whether the dump locks the network of the TCP connections it takes
+ * (when the job will be gone: not with --leave-running). */
+void sk_dump_lock_network(bool on);
 /* The end of a dump: TCP connections stay in repair mode if the job is
  * gone (they end without a word to their peers), else they leave it. */
 void sk_dump_end(bool job_gone);

@@ -7,8 +7,12 @@
  *   13  a connection over IPv6 loopback to a peer outside the tree (an
  *       echo server that the runner, not us, is the parent of): it had
  *       echoed "before" that we had not read yet
+ *   14  a connection to another outside peer that sends a counter every
+ *       10 ms, also while we are gone: the network lock holds its packets
+ *       back, so its kernel retransmits instead of getting a reset
  * After the restore both ends of 11/12 continue the stream byte for byte,
- * and the outside peer, which never noticed, echoes what we send.
+ * the outside peers, which never noticed, echo what we send and count on
+ * without a gap.
  */
 #include "zdtmtst.h"
 #include <arpa/inet.h>
@@ -63,9 +67,31 @@ static void __attribute__((noreturn)) echo_server(int lfd, int ready)
 	_exit(0);
 }
 
+/* The other outside peer: a 4-byte counter every 10 ms, until its
+ * connection breaks. */
+static void __attribute__((noreturn)) ticker(int lfd, int ready)
+{
+	uint32_t n = 0;
+	int c;
+
+	alarm(600);
+	if (write(ready, "r", 1) != 1)
+		_exit(1);
+	c = accept(lfd, NULL, NULL);
+	if (c < 0)
+		_exit(1);
+	for (;; n++) {
+		uint32_t be = htonl(n);
+
+		if (send(c, &be, 4, MSG_NOSIGNAL) != 4)
+			_exit(0);
+		usleep(10000);
+	}
+}
+
 /* Started by a child that exits at once: the runner inherits it, so it is
  * not part of our tree. */
-static pid_t start_outside_peer(struct sockaddr_in6 *addr)
+static pid_t start_outside_peer(struct sockaddr_in6 *addr, void (*serve)(int, int))
 {
 	socklen_t len = sizeof(*addr);
 	int lfd = socket(AF_INET6, SOCK_STREAM, 0), p[2], status;
@@ -86,7 +112,7 @@ static pid_t start_outside_peer(struct sockaddr_in6 *addr)
 			for (int f = 3; f < 64; f++)
 				if (f != lfd && f != p[1])
 					close(f);
-			echo_server(lfd, p[1]);
+			serve(lfd, p[1]);
 		}
 		_exit(write(p[1], &g, sizeof(g)) == sizeof(g) ? 0 : 1);
 	}
@@ -109,7 +135,9 @@ int main(int argc, char **argv)
 	int one = 1, v = 0, fd;
 	socklen_t vl = sizeof(v);
 	uint64_t seed = 7;
-	pid_t peer;
+	pid_t peer, tick;
+	struct sockaddr_in6 t6 = a6;
+	uint32_t cur;
 	ssize_t sent = 0;
 
 	test_init(argc, argv);
@@ -135,9 +163,13 @@ int main(int argc, char **argv)
 		sent += n;
 	}
 
-	peer = start_outside_peer(&a6);
-	if (peer < 0)
-		skip("no IPv6 loopback for the outside peer");
+	peer = start_outside_peer(&a6, echo_server);
+	tick = start_outside_peer(&t6, ticker);
+	if (peer < 0 || tick < 0)
+		skip("no IPv6 loopback for the outside peers");
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&t6, sizeof(t6)) == 0 && at(fd, 14) == 14,
+	      "connect to the ticker: %s", strerror(errno));
 	fd = socket(AF_INET6, SOCK_STREAM, 0);
 	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&a6, sizeof(a6)) == 0 && at(fd, 13) == 13,
 	      "connect to the peer: %s", strerror(errno));
@@ -178,5 +210,16 @@ int main(int argc, char **argv)
 	shutdown(13, SHUT_WR);
 	CHECK(recv(13, buf, 1, 0) == 0, "the peer did not end");
 	kill(peer, SIGKILL);
+
+	/* every count, in order, from before the dump to now: what is there,
+	 * then ten more */
+	for (uint32_t want = 0, more = 10; more; want++) {
+		if (recv(14, &cur, 4, MSG_PEEK | MSG_DONTWAIT) != 4)
+			more--;
+		read_exact(14, (char *)&cur, 4);
+		cur = ntohl(cur);
+		CHECK(cur == want, "the ticker's count jumped from %u to %u", want, cur);
+	}
+	kill(tick, SIGKILL);
 	pass();
 }
