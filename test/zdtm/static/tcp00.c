@@ -48,12 +48,10 @@ static void read_exact(int fd, char *buf, size_t len)
 	}
 }
 
-/* The outside peer: echoes every byte, until its connection ends. */
-static void __attribute__((noreturn)) echo_server(int lfd, int ready)
+/* An outside peer's connection, once it said it is ready. */
+static int accept_one(int lfd, int ready)
 {
-	char buf[4096];
 	int c;
-	ssize_t n;
 
 	alarm(600);
 	if (write(ready, "r", 1) != 1)
@@ -61,6 +59,16 @@ static void __attribute__((noreturn)) echo_server(int lfd, int ready)
 	c = accept(lfd, NULL, NULL);
 	if (c < 0)
 		_exit(1);
+	return c;
+}
+
+/* The outside peer: echoes every byte, until its connection ends. */
+static void __attribute__((noreturn)) echo_server(int lfd, int ready)
+{
+	int c = accept_one(lfd, ready);
+	char buf[4096];
+	ssize_t n;
+
 	while ((n = recv(c, buf, sizeof(buf), 0)) > 0)
 		if (send(c, buf, n, 0) != n)
 			_exit(1);
@@ -71,15 +79,9 @@ static void __attribute__((noreturn)) echo_server(int lfd, int ready)
  * connection breaks. */
 static void __attribute__((noreturn)) ticker(int lfd, int ready)
 {
+	int c = accept_one(lfd, ready);
 	uint32_t n = 0;
-	int c;
 
-	alarm(600);
-	if (write(ready, "r", 1) != 1)
-		_exit(1);
-	c = accept(lfd, NULL, NULL);
-	if (c < 0)
-		_exit(1);
 	for (;; n++) {
 		uint32_t be = htonl(n);
 
