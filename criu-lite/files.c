@@ -165,6 +165,11 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 			return -1;
 		return dump_socket(task->pid, fd, link, task->shared, e);
 	}
+	if (!strcmp(link, "anon_inode:[eventpoll]")) {
+		if (fd_common(task->pid, fd, link, &st, &fi, e))
+			return -1;
+		return dump_epoll(task->pid, fd, e);
+	}
 	if (!strcmp(link, "anon_inode:[eventfd]")) {
 		if (fd_common(task->pid, fd, link, &st, &fi, e))
 			return -1;
@@ -380,6 +385,10 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 					 e->fd, (unsigned long)e->eventfd_count, strerror(errno));
 				return -1;
 			}
+		} else if (e->kind == FD_EPOLL) {
+			fd = restore_epoll_make(e, err, errlen);
+			if (fd < 0)
+				return -1;
 		} else {
 			if (e->kind == FD_DIR)
 				flags = (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY;
@@ -411,6 +420,16 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 		/* A directory's offset is a cookie of its file system: best effort. */
 		if (e->kind == FD_DIR && e->pos)
 			lseek(e->fd, e->pos, SEEK_SET);
+	}
+	/* the epolls' targets, now that every fd is there (their own
+	 * targets and nested epolls too); a shared one came with its list */
+	for (size_t i = 0; i < files->n_fds; i++) {
+		const FdEntry *e = files->fds[i];
+
+		if (e->kind == FD_EPOLL && !e->has_dup_of &&
+		    !(e->has_inherit_fd && inherited && inherited[i] >= 0) &&
+		    restore_epoll_targets(e, err, errlen))
+			return -1;
 	}
 	return 0;
 }

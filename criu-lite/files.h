@@ -10,6 +10,18 @@ enum fd_kind {
 	FD_EVENTFD,	/* an eventfd: made again with its count */
 	FD_UNIX_SK = 30,	/* an AF_UNIX socket of shared.img (sockets.c) */
 	FD_INET_SK = 31,	/* an AF_INET/AF_INET6 socket of shared.img (sockets.c) */
+	FD_EPOLL = 32,		/* an epoll with its interest list (files-epoll.c) */
 };
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "images/fdinfo.pb-c.h"
+
+/* files-epoll.c: the interest list at dump; at restore an empty epoll in
+ * the main pass, its targets once every other fd is there. */
+int dump_epoll(pid_t pid, int fd, FdEntry *e);
+int restore_epoll_make(const FdEntry *e, char *err, size_t errlen);
+int restore_epoll_targets(const FdEntry *e, char *err, size_t errlen);
 
 #endif
