@@ -170,6 +170,12 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 			return -1;
 		return dump_epoll(task->pid, fd, e);
 	}
+	if (!strcmp(link, "anon_inode:[signalfd]") || !strcmp(link, "anon_inode:[timerfd]")) {
+		if (fd_common(task->pid, fd, link, &st, &fi, e))
+			return -1;
+		return link[12] == 's' ? dump_signalfd(task->pid, fd, e) :
+		       dump_timerfd(task->pid, fd, e);
+	}
 	if (!strcmp(link, "anon_inode:[eventfd]")) {
 		if (fd_common(task->pid, fd, link, &st, &fi, e))
 			return -1;
@@ -387,6 +393,10 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 			}
 		} else if (e->kind == FD_EPOLL) {
 			fd = restore_epoll_make(e, err, errlen);
+			if (fd < 0)
+				return -1;
+		} else if (e->kind == FD_SIGNALFD || e->kind == FD_TIMERFD) {
+			fd = restore_anon_make(e, err, errlen);
 			if (fd < 0)
 				return -1;
 		} else {
