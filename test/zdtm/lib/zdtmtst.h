@@ -7,9 +7,9 @@
  * then checks its state and ends with pass() or fail("reason").
  *
  * The verdict goes to the file named by --out: the runner reads "READY",
- * then one of "PASS", "FAIL: reason" or "SKIP: reason".  A test may hold no
- * pipe, socket or tty of its own (the engine does not support them yet), so
- * the handshake is a regular file, opened once and kept open.
+ * then one of "PASS", "FAIL: reason" or "SKIP: reason".  The handshake is a
+ * regular file, opened once and kept open, so that a test holds no pipe,
+ * socket or tty but those it makes itself.
  *
  * Output never goes through malloc or stdio: tests such as brk00 and maps00
  * compare the heap and the memory map before and after the wait.
