@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -95,5 +96,116 @@ int restore_path_fd_done(const FdEntry *e, char *err, size_t errlen)
 	/* A directory's offset is a cookie of its file system: best effort. */
 	if (e->kind == FD_DIR && e->pos)
 		lseek(e->fd, e->pos, SEEK_SET);
+	return 0;
+}
+
+/* "2026-12-02 13:55:01.123456789" (local time) of a time in ns. */
+static const char *fmt_mtime(uint64_t ns, char *buf, size_t len)
+{
+	time_t sec = ns / 1000000000;
+	struct tm tm;
+	size_t n;
+
+	localtime_r(&sec, &tm);
+	n = strftime(buf, len, "%F %T", &tm);
+	snprintf(buf + n, len - n, ".%09lu", (unsigned long)(ns % 1000000000));
+	return buf;
+}
+
+static const char *type_name(mode_t mode)
+{
+	return S_ISREG(mode) ? "a regular file" : S_ISDIR(mode) ? "a directory" :
+	       S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device" :
+	       S_ISFIFO(mode) ? "a FIFO" : S_ISSOCK(mode) ? "a socket" :
+	       S_ISLNK(mode) ? "a symbolic link" : "a file of unknown type";
+}
+
+/*
+ * What differs between a file as the dump saw it (size, mtime in ns, inode:
+ * 0 where not known) and `st` now, for a message: "size 100 at dump, 120
+ * now"; NULL when nothing does.
+ */
+const char *file_change(uint64_t size, uint64_t mtime_ns, uint64_t ino, const struct stat *st,
+			char *buf, size_t len)
+{
+	uint64_t now_ns = st->st_mtim.tv_sec * 1000000000ULL + st->st_mtim.tv_nsec;
+	char t0[48], t1[48];
+
+	if (ino && ino != st->st_ino)
+		snprintf(buf, len, "inode %lu at dump, %lu now: another file", (unsigned long)ino,
+			 (unsigned long)st->st_ino);
+	else if (size != (uint64_t)st->st_size)
+		snprintf(buf, len, "size %lu at dump, %lu now", (unsigned long)size,
+			 (unsigned long)st->st_size);
+	else if (mtime_ns && mtime_ns != now_ns)
+		snprintf(buf, len, "modified: mtime %s at dump, %s now", fmt_mtime(mtime_ns, t0,
+			 sizeof(t0)), fmt_mtime(now_ns, t1, sizeof(t1)));
+	else
+		return NULL;
+	return buf;
+}
+
+int report_changed_file(pid_t pid, const char *what, const char *path, const char *change,
+			const char *hint, bool allow)
+{
+	if (allow) {
+		pr_warn("pid %d: %s: '%s' changed since the dump (%s); restored with the file as "
+			"it is now (--allow-changed-files)", pid, what, path, change);
+		return 0;
+	}
+	return error("pid %d: %s: '%s' changed since the dump (%s)%s; restore with "
+		     "--allow-changed-files to take it as it is", pid, what, path, change,
+		     hint ? hint : "");
+}
+
+/*
+ * Before the restore makes anything: every fd of pid that is reopened by
+ * path finds a file of its type there, and a regular file is as the dump
+ * saw it.  An fd that appends to a file (O_APPEND, open for writing) lets
+ * it grow: a log, or a job's output, that the tree itself (run on after a
+ * --leave-running dump) or anyone else appended to is fine to append to
+ * again.  Any other change is refused, unless allow_changed; where the
+ * tree ran on after the dump (leave_running) and could write the file, the
+ * refusal says so.
+ */
+int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bool allow_changed)
+{
+	for (size_t i = 0; i < files->n_fds; i++) {
+		const FdEntry *e = files->fds[i];
+		char what[32], buf[160];
+		const char *change;
+		struct stat st;
+
+		if (e->kind != FD_REG && e->kind != FD_DIR && e->kind != FD_CHR)
+			continue;
+		snprintf(what, sizeof(what), "fd %d", e->fd);
+		if (stat(e->path, &st))
+			return error_errno("pid %d: fd %d: '%s' is not there any more", pid, e->fd,
+					   e->path);
+		if ((st.st_mode & S_IFMT) != (e->mode & S_IFMT))
+			return error("pid %d: fd %d: '%s' is %s now, it was %s at the dump", pid,
+				     e->fd, e->path, type_name(st.st_mode), type_name(e->mode));
+		if (e->kind == FD_CHR && e->has_rdev && st.st_rdev != e->rdev)
+			return error("pid %d: fd %d: '%s' is device %u:%u now, it was %u:%u at the "
+				     "dump", pid, e->fd, e->path, major(st.st_rdev),
+				     minor(st.st_rdev), major(e->rdev), minor(e->rdev));
+		if (e->kind != FD_REG || !e->has_size)
+			continue;
+		change = file_change(e->size, e->has_mtime_ns ? e->mtime_ns : 0, 0, &st, buf,
+				     sizeof(buf));
+		if (!change)
+			continue;
+		if ((e->flags & O_APPEND) && (e->flags & O_ACCMODE) != O_RDONLY &&
+		    (uint64_t)st.st_size >= e->size) {
+			pr_info("pid %d: fd %d: '%s' grew since the dump (%s); it appends to it",
+				pid, e->fd, e->path, change);
+			continue;
+		}
+		if (report_changed_file(pid, what, e->path, change, leave_running &&
+					(e->flags & O_ACCMODE) != O_RDONLY ? "; the process ran on "
+					"after the --leave-running dump with it open for writing" : NULL,
+					allow_changed))
+			return -1;
+	}
 	return 0;
 }

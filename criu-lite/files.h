@@ -2,6 +2,10 @@
 #ifndef CKPT_FILES_H
 #define CKPT_FILES_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "images/fdinfo.pb-c.h"
 
 enum fd_kind {
@@ -22,5 +26,17 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
  * once it is at e->fd, its offset.  err gets the reason. */
 int restore_path_fd(const FdEntry *e, char *err, size_t errlen);
 int restore_path_fd_done(const FdEntry *e, char *err, size_t errlen);
+/* Restore, before anything is made: the files of pid's fds are there, and
+ * unchanged unless allow_changed (then a warning says what changed);
+ * leave_running: the checkpoint's tree ran on after the dump. */
+int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bool allow_changed);
+/* What differs in st from a file's size, mtime and inode at the dump (0:
+ * not known), as "size 100 at dump, 120 now"; NULL if nothing. */
+const char *file_change(uint64_t size, uint64_t mtime_ns, uint64_t ino, const struct stat *st,
+			char *buf, size_t len);
+/* The refusal of a changed file (what: "fd 3"; hint, if not NULL, follows
+ * the change), or with allow a warning. */
+int report_changed_file(pid_t pid, const char *what, const char *path, const char *change,
+			const char *hint, bool allow);
 
 #endif

@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 
 #include "exitcodes.h"
+#include "files.h"
 #include "image.h"
 #include "infect.h"
 #include "log.h"
@@ -76,6 +77,7 @@ struct rtree {
 	bool pidns;		/* in a new pid namespace, under an init of ours */
 	bool own_init;		/* in a new pid namespace whose init is the root */
 	bool ns_image;		/* the checkpoint is of a ckpt init's namespace */
+	bool allow_changed;	/* --allow-changed-files: a warning, not a refusal */
 	pid_t init;		/* our init, as we see it */
 	int vdfd;
 	uint64_t tramp;		/* free in every image and in ckpt itself */
@@ -236,18 +238,26 @@ static int check_machine(const struct rtree *r, const Inventory *inv)
 				return -1;
 		for (size_t i = 0; i < p->mm->n_vmas; i++) {
 			const VmaEntry *e = p->mm->vmas[i];
+			char what[48], buf[160];
+			const char *change;
 			struct stat st;
 
 			if (!e->path || e->kind == VMA_ANON_SHARED)
 				continue;
 			if (stat(e->path, &st))
 				return error_errno("mapped file '%s' is missing", e->path);
-			if (e->has_file_size && (uint64_t)st.st_size != e->file_size &&
-			    e->kind != VMA_FILE_SHARED)
-				return error("mapped file '%s' changed since the dump (size %lu, was %lu)",
-					     e->path, (unsigned long)st.st_size,
-					     (unsigned long)e->file_size);
+			/* A shared mapping's file is the memory: it changes with it. */
+			if (!e->has_file_size || e->kind == VMA_FILE_SHARED)
+				continue;
+			change = file_change(e->file_size, e->has_file_mtime ? e->file_mtime : 0,
+					     e->has_file_ino ? e->file_ino : 0, &st, buf, sizeof(buf));
+			snprintf(what, sizeof(what), "the mapping at %#lx", (unsigned long)e->start);
+			if (change && report_changed_file(p->pid, what, e->path, change, NULL,
+							  r->allow_changed))
+				return -1;
 		}
+		if (files_check_paths(p->pid, p->files, inv->leave_running, r->allow_changed))
+			return -1;
 	}
 	return 0;
 }
@@ -1147,7 +1157,8 @@ static int release_tree(struct rtree *r)
 
 int restore(const struct restore_opts *o)
 {
-	struct rtree r = { .sync = { -1, -1 }, .pidns = o->pidns };
+	struct rtree r = { .sync = { -1, -1 }, .pidns = o->pidns,
+			   .allow_changed = o->allow_changed_files };
 	struct page_check check = { 0 };
 	Inventory *inv = NULL;
 	unsigned number;

@@ -1,0 +1,55 @@
+/* files-reg.c: what a changed file is, and the message that says how. */
+#include <sys/stat.h>
+
+#include "unit.h"
+#include "files.h"
+
+UNIT_TEST(file_change_none)
+{
+	struct stat st = { .st_size = 100, .st_ino = 7 };
+	char buf[160];
+
+	st.st_mtim.tv_sec = 1000;
+	st.st_mtim.tv_nsec = 5;
+	CHECK(!file_change(100, 1000000000005ULL, 7, &st, buf, sizeof(buf)));
+	/* what the dump did not know is not compared */
+	CHECK(!file_change(100, 0, 0, &st, buf, sizeof(buf)));
+}
+
+UNIT_TEST(file_change_size_mtime_inode)
+{
+	struct stat st = { .st_size = 120, .st_ino = 7 };
+	char buf[160];
+
+	st.st_mtim.tv_sec = 1000;
+	CHECK_STR(file_change(100, 1000000000000ULL, 7, &st, buf, sizeof(buf)),
+		  "size 100 at dump, 120 now");
+	st.st_size = 100;
+	st.st_mtim.tv_nsec = 1;
+	CHECK_HAS(file_change(100, 1000000000000ULL, 7, &st, buf, sizeof(buf)), "modified: mtime ");
+	CHECK_HAS(buf, ".000000000 at dump, ");
+	CHECK_HAS(buf, ".000000001 now");
+	/* another file under the name says so before its size */
+	st.st_size = 5;
+	CHECK_STR(file_change(100, 1000000000000ULL, 8, &st, buf, sizeof(buf)),
+		  "inode 8 at dump, 7 now: another file");
+}
+
+UNIT_TEST(changed_file_refused_or_warned)
+{
+	clear_error();
+	CHECK(report_changed_file(42, "fd 3", "/x", "size 1 at dump, 2 now", NULL, false) == -1);
+	CHECK_ERR("pid 42: fd 3: '/x' changed since the dump (size 1 at dump, 2 now); restore "
+		  "with --allow-changed-files");
+	clear_error();
+	CHECK(report_changed_file(42, "fd 3", "/x", "size 1 at dump, 2 now", NULL, true) == 0);
+	CHECK(!first_error());
+}
+
+int main(int argc, char **argv)
+{
+	return UNIT_MAIN(argc, argv,
+		UNIT_ENTRY(file_change_none),
+		UNIT_ENTRY(file_change_size_mtime_inode),
+		UNIT_ENTRY(changed_file_refused_or_warned));
+}
