@@ -15,14 +15,44 @@
 
 #include "files.h"
 #include "log.h"
+#include "mm.h"
 #include "proc.h"
 #include "task.h"
 #include "util.h"
+
+/* The most data of a deleted file that a dump saves (holes do not count). */
+#define DELETED_MAX_BYTES	(1ULL << 30)
 
 static bool is_tty(unsigned maj)
 {
 	/* ttys, pty masters and slaves, /dev/tty, /dev/console */
 	return maj == 4 || maj == 5 || (maj >= 128 && maj <= 143);
+}
+
+/*
+ * A file deleted while open: a regular file whose last name is gone (the
+ * link ends in " (deleted)").  Its data is saved at the end of the dump of
+ * the process (dump_files_data), once for the tree.
+ */
+static int dump_deleted(struct task *task, int fd, FdEntry *e, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return error("pid %d: fd %d is the deleted %s '%s', which ckpt cannot carry",
+			     task->pid, fd, S_ISDIR(st->st_mode) ? "directory" : "special file",
+			     e->path);
+	if (st->st_nlink)
+		return error("pid %d: fd %d: '%s' was deleted, but the file has %lu other "
+			     "names, which ckpt cannot find to carry it", task->pid, fd, e->path,
+			     (unsigned long)st->st_nlink);
+	if ((uint64_t)st->st_blocks * 512 > DELETED_MAX_BYTES)
+		return error("pid %d: fd %d is the deleted file '%s' with %lu MiB of data, more "
+			     "than the %lu MiB ckpt saves of a deleted file", task->pid, fd, e->path,
+			     (unsigned long)(st->st_blocks >> 11),
+			     (unsigned long)(DELETED_MAX_BYTES >> 20));
+	e->kind = FD_DELETED;
+	e->has_size = true;
+	e->size = st->st_size;
+	return 0;
 }
 
 int dump_path_fd(struct task *task, int fd, const char *link, const struct stat *st, FdEntry *e)
@@ -42,9 +72,6 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 	if (S_ISCHR(st->st_mode) && is_tty(major(st->st_rdev)))
 		return error("pid %d: fd %d is a terminal (%s), which ckpt cannot carry yet",
 			     task->pid, fd, link);
-	if (n > 10 && !strcmp(link + n - 10, " (deleted)"))
-		return error("pid %d: fd %d is the deleted file '%.*s', which ckpt cannot carry yet",
-			     task->pid, fd, (int)n - 10, link);
 	if (proc_parse_fdinfo(task->pid, fd, &fi))
 		return -1;
 
@@ -53,6 +80,10 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 	e->flags = fi.flags;
 	e->pos = fi.pos;
 	e->mode = st->st_mode;
+	if (n > 10 && !strcmp(link + n - 10, " (deleted)")) {
+		e->path[n - 10] = 0;
+		return dump_deleted(task, fd, e, st);
+	}
 	if (S_ISREG(st->st_mode)) {
 		e->kind = FD_REG;
 		e->has_size = e->has_mtime_ns = true;
@@ -71,11 +102,35 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 	return 0;
 }
 
-int restore_path_fd(const FdEntry *e, char *err, size_t errlen)
+/* Where the restorer put deleted file `id` for us: after the pipes and
+ * the shared memory in the shared range (make_deleted() in restore.c). */
+static int shared_deleted_fd(const SharedEntry *sh, int base, uint32_t id)
+{
+	for (size_t k = 0; sh && k < sh->n_deleted; k++)
+		if (sh->deleted[k]->id == id)
+			return base + 2 * sh->n_pipes + sh->n_shmem + k;
+	return -1;
+}
+
+int restore_path_fd(const FdEntry *e, const SharedEntry *sh, int shared_base, char *err,
+		    size_t errlen)
 {
 	int flags = e->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+	char path[64];
 	int fd;
 
+	if (e->kind == FD_DELETED) {
+		/* An open file of its own (flags, offset) of the one file the
+		 * restorer made again for the whole tree. */
+		int from = shared_deleted_fd(sh, shared_base, e->deleted_id);
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", from);
+		fd = from < 0 ? -1 : open(path, flags | O_NOCTTY);
+		if (fd < 0)
+			snprintf(err, errlen, "fd %d: cannot open the deleted file '%s' again: %s",
+				 e->fd, e->path, from < 0 ? "not made" : strerror(errno));
+		return fd;
+	}
 	if (e->kind == FD_DIR)
 		flags = (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY;
 	fd = open(e->path, flags | O_NOCTTY);
@@ -88,7 +143,8 @@ int restore_path_fd(const FdEntry *e, char *err, size_t errlen)
 int restore_path_fd_done(const FdEntry *e, char *err, size_t errlen)
 {
 	/* O_APPEND files too: their offset shows until the next write. */
-	if (e->kind == FD_REG && lseek(e->fd, e->pos, SEEK_SET) != (off_t)e->pos) {
+	if ((e->kind == FD_REG || e->kind == FD_DELETED) &&
+	    lseek(e->fd, e->pos, SEEK_SET) != (off_t)e->pos) {
 		snprintf(err, errlen, "fd %d: cannot seek '%s' to %lu: %s", e->fd, e->path,
 			 (unsigned long)e->pos, strerror(errno));
 		return -1;
@@ -158,6 +214,21 @@ int report_changed_file(pid_t pid, const char *what, const char *path, const cha
 		     hint ? hint : "");
 }
 
+/* A deleted file is made again in its directory: that must be there. */
+static int check_deleted_dir(pid_t pid, const FdEntry *e)
+{
+	cleanup_free char *dir = xstrdup(e->path);
+	char *slash = strrchr(dir, '/');
+	struct stat st;
+
+	if (slash)
+		slash[slash == dir] = 0;	/* "/x" -> "/" */
+	if (!slash || stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return error("pid %d: fd %d: the deleted file '%s' cannot be made again: its "
+			     "directory '%s' is not there any more", pid, e->fd, e->path, dir);
+	return 0;
+}
+
 /*
  * Before the restore makes anything: every fd of pid that is reopened by
  * path finds a file of its type there, and a regular file is as the dump
@@ -176,6 +247,8 @@ int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bo
 		const char *change;
 		struct stat st;
 
+		if (e->kind == FD_DELETED && check_deleted_dir(pid, e))
+			return -1;
 		if (e->kind != FD_REG && e->kind != FD_DIR && e->kind != FD_CHR)
 			continue;
 		snprintf(what, sizeof(what), "fd %d", e->fd);
@@ -208,4 +281,97 @@ int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bo
 			return -1;
 	}
 	return 0;
+}
+
+static DeletedFile *find_deleted(const SharedEntry *sh, uint64_t dev, uint64_t ino)
+{
+	for (size_t i = 0; i < sh->n_deleted; i++)
+		if (sh->deleted[i]->dev == dev && sh->deleted[i]->ino == ino)
+			return sh->deleted[i];
+	return NULL;
+}
+
+/* Its deleted files, each once for the tree, into deleted-ID.img. */
+int dump_files_data(struct task *task, struct version *v)
+{
+	SharedEntry *sh = task->shared;
+
+	for (size_t i = 0; task->files && i < task->files->n_fds; i++) {
+		FdEntry *e = task->files->fds[i];
+		char path[64], name[64];
+		cleanup_close int fd = -1;
+		DeletedFile *df;
+		struct stat st;
+
+		if (e->kind != FD_DELETED)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", task->pid, e->fd);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st))
+			return error_errno("pid %d: fd %d: cannot open the deleted file '%s'",
+					   task->pid, e->fd, e->path);
+		e->has_deleted_id = true;
+		df = find_deleted(sh, st.st_dev, st.st_ino);
+		if (df) {
+			e->deleted_id = df->id;
+			continue;
+		}
+		df = xmalloc(sizeof(*df));
+		deleted_file__init(df);
+		df->id = sh->n_deleted + 1;
+		df->path = xstrdup(e->path);
+		df->mode = st.st_mode;
+		df->uid = st.st_uid;
+		df->gid = st.st_gid;
+		df->size = st.st_size;
+		df->dev = st.st_dev;
+		df->ino = st.st_ino;
+		sh->deleted = xrealloc(sh->deleted, (sh->n_deleted + 1) * sizeof(df));
+		sh->deleted[sh->n_deleted++] = df;
+		e->deleted_id = df->id;
+		snprintf(name, sizeof(name), "deleted-%u.img", df->id);
+		if (dump_file_data(fd, df->size, v, name, &df->runs, &df->n_runs))
+			return error("pid %d: fd %d: cannot save the deleted file '%s'", task->pid,
+				     e->fd, e->path);
+		pr_info("pid %d: fd %d: the deleted file '%s' (%lu bytes) saved as %s", task->pid,
+			e->fd, e->path, (unsigned long)df->size, name);
+	}
+	return 0;
+}
+
+/*
+ * A deleted file made again: under its old name, at once unlinked, so that
+ * it shows as "NAME (deleted)" as before; if someone has taken the name
+ * since, an O_TMPFILE in the same directory (it shows as "#INO
+ * (deleted)").  With its mode and (uid >= 0) owner, and its size; the
+ * caller fills it.  Returns the fd (O_RDWR), or -1 after error().
+ */
+int make_deleted_file(const char *path, mode_t mode, int uid, int gid, uint64_t size)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd >= 0) {
+		unlink(path);
+	} else if (errno == EEXIST) {
+		cleanup_free char *dir = xstrdup(path);
+		char *slash = strrchr(dir, '/');
+
+		if (slash)
+			slash[slash == dir] = 0;
+		fd = open(slash ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			pr_warn("the deleted file '%s' is made again as an unnamed file: another "
+				"file has its name now", path);
+		else
+			errno = EEXIST;
+	}
+	if (fd < 0)
+		return error_errno("cannot make the deleted file '%s' again", path);
+	if ((uid >= 0 && fchown(fd, uid, gid)) || fchmod(fd, mode & 07777) ||
+	    ftruncate(fd, size)) {
+		close(fd);
+		return error_errno("cannot give the deleted file '%s' its owner, mode and size",
+				   path);
+	}
+	return fd;
 }

@@ -321,7 +321,7 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 				return -1;
 			}
 		} else {
-			fd = restore_path_fd(e, err, errlen);
+			fd = restore_path_fd(e, sh, shared_base, err, errlen);
 			if (fd < 0)
 				return -1;
 		}

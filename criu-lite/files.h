@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "images/fdinfo.pb-c.h"
+#include "images/shared.pb-c.h"
 
 enum fd_kind {
 	FD_REG = 1,	/* a regular file, reopened by path at its offset */
@@ -14,17 +15,25 @@ enum fd_kind {
 	FD_CHR,		/* a character device (/dev/null, ...), reopened by path */
 	FD_PIPE,	/* an end of a pipe of shared.img */
 	FD_EVENTFD,	/* an eventfd: made again with its count */
+	/* files-reg.c's: 20-29 */
+	FD_DELETED = 21,	/* a regular file deleted while open: its data is saved */
 };
 
 struct stat;
 struct task;
+struct version;
 
 /* files-reg.c: fds with a path (regular files, directories, devices). */
 /* Dump: fd of task, whose /proc/PID/fd link is `link` and stat `st`. */
 int dump_path_fd(struct task *task, int fd, const char *link, const struct stat *st, FdEntry *e);
+/* Dump, once its fds are known: the data of its deleted files (each once
+ * in the tree's task->shared), into images of v. */
+int dump_files_data(struct task *task, struct version *v);
 /* Restore, in the new process: open it (the fd is returned, anywhere), then,
- * once it is at e->fd, its offset.  err gets the reason. */
-int restore_path_fd(const FdEntry *e, char *err, size_t errlen);
+ * once it is at e->fd, its offset.  Deleted files come from the restorer's
+ * shared objects at shared_base (restore.c).  err gets the reason. */
+int restore_path_fd(const FdEntry *e, const SharedEntry *sh, int shared_base, char *err,
+		    size_t errlen);
 int restore_path_fd_done(const FdEntry *e, char *err, size_t errlen);
 /* Restore, before anything is made: the files of pid's fds are there, and
  * unchanged unless allow_changed (then a warning says what changed);
@@ -38,5 +47,8 @@ const char *file_change(uint64_t size, uint64_t mtime_ns, uint64_t ino, const st
  * the change), or with allow a warning. */
 int report_changed_file(pid_t pid, const char *what, const char *path, const char *change,
 			const char *hint, bool allow);
+/* Restore, in the restorer: a deleted file made again (unlinked at once),
+ * with mode, owner (uid -1: ours) and size; its fd, or -1 after error(). */
+int make_deleted_file(const char *path, mode_t mode, int uid, int gid, uint64_t size);
 
 #endif

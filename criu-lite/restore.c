@@ -86,7 +86,8 @@ struct rtree {
 
 	/* Pipes and shared memory, made once by us before the tree and
 	 * inherited by every process at shared_base + i: pipe k at 2k (read)
-	 * and 2k + 1 (write), then the shared memory objects. */
+	 * and 2k + 1 (write), then the shared memory objects, then the
+	 * deleted files. */
 	SharedEntry *shared;
 	int shared_base;
 	size_t nr_shared;
@@ -167,7 +168,7 @@ static int load_images(struct rtree *r, const Inventory *inv)
 		if (!r->shared)
 			return -1;
 	}
-	r->nr_shared = 2 * r->shared->n_pipes + r->shared->n_shmem;
+	r->nr_shared = 2 * r->shared->n_pipes + r->shared->n_shmem + r->shared->n_deleted;
 	r->nr = tree->n_tasks;
 	r->plans = xzalloc(r->nr * sizeof(*r->plans));
 	for (size_t i = 0; i < r->nr; i++) {
@@ -821,17 +822,8 @@ static int shmem_object(const ShmemEntry *se)
 	void *map;
 	int fd;
 
-	if (se->path) {
-		fd = open(se->path, O_RDWR | O_CREAT | O_EXCL, 0600);
-		if (fd < 0)
-			return error_errno("cannot make the deleted file '%s' again", se->path);
-		unlink(se->path);
-		if (ftruncate(fd, se->size)) {
-			close(fd);
-			return error_errno("cannot size the deleted file '%s'", se->path);
-		}
-		return fd;
-	}
+	if (se->path)
+		return make_deleted_file(se->path, S_IFREG | 0600, -1, -1, se->size);
 	map = mmap(NULL, se->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
 		return error_errno("cannot make shared memory of %lu bytes", (unsigned long)se->size);
@@ -844,45 +836,79 @@ static int shmem_object(const ShmemEntry *se)
 	return fd;
 }
 
-/* Shared memory k: made, filled from shmem-INO.img through a mapping of
- * ours, and put at its place in the shared range. */
+/* The data of a file (fd, of size bytes) from the raw image `name`: runs at
+ * file offsets, through a mapping of ours. */
+static int fill_from_image(struct rtree *r, int fd, uint64_t size, PageRun **runs, size_t n_runs,
+			   const char *name)
+{
+	cleanup_close int img = -1;
+	uint8_t *map;
+	int ret = 0;
+
+	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
+	if (img < 0)
+		return error_errno("cannot open image '%s'", name);
+	if (!size)
+		return 0;
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return error_errno("cannot map the object of image '%s'", name);
+	for (size_t i = 0; i < n_runs && !ret; i++) {
+		const PageRun *run = runs[i];
+		uint64_t len = run->nr * PAGE_SIZE;
+
+		if (run->vaddr + len > size)
+			len = size - run->vaddr;
+		if (run->vaddr >= size || pread_all(img, map + run->vaddr, len, run->off))
+			ret = error("image '%s' is shorter than its runs", name);
+	}
+	munmap(map, size);
+	return ret;
+}
+
+/* Shared memory k: made, filled from shmem-INO.img, and put at its place
+ * in the shared range. */
 static int make_shmem(struct rtree *r, size_t k)
 {
 	const ShmemEntry *se = r->shared->shmem[k];
 	char name[64];
-	cleanup_close int img = -1;
-	uint8_t *map;
-	int fd, ret = 0;
+	int fd;
 
 	if (!se->size)
 		return error("shared memory %lu has no size", (unsigned long)se->ino);
 	snprintf(name, sizeof(name), "shmem-%lu.img", (unsigned long)se->ino);
-	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
-	if (img < 0)
+	if (faccessat(r->vdfd, name, R_OK, 0))
 		return error_errno("cannot open image '%s'", name);
 	fd = shmem_object(se);
 	if (fd < 0)
 		return -1;
-	map = mmap(NULL, se->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED) {
+	if (fill_from_image(r, fd, se->size, se->runs, se->n_runs, name) ||
+	    move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k)) {
 		close(fd);
-		return error_errno("cannot map shared memory %lu", (unsigned long)se->ino);
+		return error_errno("cannot keep shared memory %lu", (unsigned long)se->ino);
 	}
-	for (size_t i = 0; i < se->n_runs && !ret; i++) {
-		const PageRun *run = se->runs[i];
-		uint64_t len = run->nr * PAGE_SIZE;
+	return 0;
+}
 
-		if (run->vaddr + len > se->size)
-			len = se->size - run->vaddr;
-		if (run->vaddr >= se->size || pread_all(img, map + run->vaddr, len, run->off))
-			ret = error("image '%s' is shorter than its runs", name);
-	}
-	munmap(map, se->size);
-	if (!ret && move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k))
-		ret = error_errno("cannot keep shared memory %lu", (unsigned long)se->ino);
-	if (ret)
+/* Deleted file k: made again in its directory with its data from
+ * deleted-ID.img, and unlinked; after the shared memory in the shared
+ * range (shared_deleted_fd() in files-reg.c finds it there). */
+static int make_deleted(struct rtree *r, size_t k)
+{
+	const DeletedFile *df = r->shared->deleted[k];
+	char name[64];
+	int fd;
+
+	snprintf(name, sizeof(name), "deleted-%u.img", df->id);
+	fd = make_deleted_file(df->path, df->mode, df->uid, df->gid, df->size);
+	if (fd < 0)
+		return -1;
+	if (fill_from_image(r, fd, df->size, df->runs, df->n_runs, name) ||
+	    move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + r->shared->n_shmem + k)) {
 		close(fd);
-	return ret;
+		return error_errno("cannot make the deleted file '%s' again", df->path);
+	}
+	return 0;
 }
 
 static int make_shared(struct rtree *r)
@@ -904,6 +930,9 @@ static int make_shared(struct rtree *r)
 			return -1;
 	for (size_t k = 0; k < r->shared->n_shmem; k++)
 		if (make_shmem(r, k))
+			return -1;
+	for (size_t k = 0; k < r->shared->n_deleted; k++)
+		if (make_deleted(r, k))
 			return -1;
 	return 0;
 }

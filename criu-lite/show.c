@@ -27,6 +27,7 @@
 #include <sys/user.h>
 
 #include "exitcodes.h"
+#include "files.h"
 #include "image.h"
 #include "json.h"
 #include "log.h"
@@ -950,6 +951,18 @@ static void print_memory(const struct proc_view *p, FILE *f)
 		fprintf(f, "    (%s of saved pages lie outside every area)\n", fmt_size(p->unplaced));
 }
 
+/* What the path-based kinds (files-reg.c) add to an fd's line. */
+static const char *path_fd_note(const FdEntry *e)
+{
+	char *s = tmpbuf();
+
+	s[0] = 0;
+	if (e->kind == FD_DELETED)
+		snprintf(s, 256, " (deleted; %s, saved in deleted-%u.img)",
+			 fmt_size(e->has_size ? e->size : 0), e->deleted_id);
+	return s;
+}
+
 static void print_fds(const FilesEntry *files, FILE *f)
 {
 	fprintf(f, "  fds (%zu)\n", files->n_fds);
@@ -963,8 +976,8 @@ static void print_fds(const FilesEntry *files, FILE *f)
 
 		if (e->has_dup_of)
 			snprintf(dup, sizeof(dup), " (same open file as fd %d)", e->dup_of);
-		row(f, "    %-5d %-5s %10" PRIu64 "  %-32s %s%s", e->fd, fd_kind(e->mode), e->pos,
-		    open_flags(e->flags), safe(e->path), dup);
+		row(f, "    %-5d %-5s %10" PRIu64 "  %-32s %s%s%s", e->fd, fd_kind(e->mode), e->pos,
+		    open_flags(e->flags), safe(e->path), dup, path_fd_note(e));
 	}
 }
 
@@ -1268,6 +1281,15 @@ static void json_memory(struct json *j, const struct proc_view *p)
 	json_end_obj(j);
 }
 
+/* The fields of the path-based kinds (files-reg.c). */
+static void json_path_fd(struct json *j, const FdEntry *e)
+{
+	if (e->kind == FD_DELETED) {
+		json_bool(j, "deleted", true);
+		json_uint(j, "deleted_id", e->deleted_id);
+	}
+}
+
 static void json_fds(struct json *j, const FilesEntry *files)
 {
 	json_arr(j, "fds");
@@ -1287,6 +1309,7 @@ static void json_fds(struct json *j, const FilesEntry *files)
 			json_int(j, "dup_of", e->dup_of);
 		else
 			json_null(j, "dup_of");
+		json_path_fd(j, e);
 		json_end_obj(j);
 	}
 	json_end_arr(j);

@@ -46,10 +46,49 @@ UNIT_TEST(changed_file_refused_or_warned)
 	CHECK(!first_error());
 }
 
+/* One fd of kind/path/mode, as an image would have it. */
+static FilesEntry *one_fd(unsigned kind, const char *path, unsigned mode)
+{
+	static FdEntry e, *fds[1];
+	static FilesEntry files;
+
+	fd_entry__init(&e);
+	files_entry__init(&files);
+	e.fd = 9;
+	e.kind = kind;
+	e.path = (char *)path;
+	e.mode = mode;
+	fds[0] = &e;
+	files.fds = fds;
+	files.n_fds = 1;
+	return &files;
+}
+
+UNIT_TEST(paths_gone_or_other)
+{
+	clear_error();
+	CHECK(files_check_paths(5, one_fd(FD_REG, "/nonexistent-ckpt-unit/f", S_IFREG | 0644),
+				false, true) == -1);
+	CHECK_ERR("pid 5: fd 9: '/nonexistent-ckpt-unit/f' is not there any more");
+	clear_error();
+	CHECK(files_check_paths(5, one_fd(FD_DIR, "/proc/self/stat", S_IFDIR | 0755), false,
+				true) == -1);
+	CHECK_ERR("'/proc/self/stat' is a regular file now, it was a directory");
+	clear_error();
+	CHECK(files_check_paths(5, one_fd(FD_DELETED, "/nonexistent-ckpt-unit/f", S_IFREG | 0644),
+				false, true) == -1);
+	CHECK_ERR("the deleted file '/nonexistent-ckpt-unit/f' cannot be made again: its "
+		  "directory '/nonexistent-ckpt-unit' is not there any more");
+	clear_error();
+	CHECK(files_check_paths(5, one_fd(FD_DELETED, "/x", S_IFREG | 0644), false, false) == 0);
+	CHECK(files_check_paths(5, one_fd(FD_DIR, "/", S_IFDIR | 0755), false, false) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	return UNIT_MAIN(argc, argv,
 		UNIT_ENTRY(file_change_none),
 		UNIT_ENTRY(file_change_size_mtime_inode),
-		UNIT_ENTRY(changed_file_refused_or_warned));
+		UNIT_ENTRY(changed_file_refused_or_warned),
+		UNIT_ENTRY(paths_gone_or_other));
 }
