@@ -9,11 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
 #include <unistd.h>
+#include <linux/kcmp.h>
+#include <sys/file.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "files.h"
+#include "infect.h"
 #include "log.h"
 #include "mm.h"
 #include "proc.h"
@@ -27,6 +32,61 @@ static bool is_tty(unsigned maj)
 {
 	/* ttys, pty masters and slaves, /dev/tty, /dev/console */
 	return maj == 4 || maj == 5 || (maj >= 128 && maj <= 143);
+}
+
+static struct flock to_flock(const FileLock *l)
+{
+	return (struct flock){ .l_type = l->write ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET,
+			       .l_start = l->start, .l_len = l->len };
+}
+
+/* "write POSIX lock on bytes 10-29" for messages. */
+static const char *lock_str(const FileLock *l, char *buf, size_t len)
+{
+	static const char *names[] = { "?", "flock", "POSIX lock", "OFD lock" };
+	int n = snprintf(buf, len, "%s %s", l->write ? "write" : "read",
+			 names[l->type <= FILE_LOCK_OFD ? l->type : 0]);
+
+	if (l->type != FILE_LOCK_FLOCK && l->len)
+		snprintf(buf + n, len - n, " on bytes %lu-%lu", (unsigned long)l->start,
+			 (unsigned long)(l->start + l->len - 1));
+	else if (l->type != FILE_LOCK_FLOCK)
+		snprintf(buf + n, len - n, " from byte %lu to the end", (unsigned long)l->start);
+	return buf;
+}
+
+/*
+ * The locks held through an fd, from its fdinfo: those of its open file
+ * (flock, OFD) and the process's POSIX locks taken through it.  Leases,
+ * mandatory locks and kinds we do not know are refused.
+ */
+static int dump_locks(struct task *task, int fd, const char *link, const struct proc_fdinfo *fi,
+		      FdEntry *e)
+{
+	if (fi->n_locks < 0)
+		return error("pid %d: fd %d (%s) holds more locks than ckpt reads (%d), or one it "
+			     "cannot read", task->pid, fd, link, PROC_FD_LOCKS);
+	for (int i = 0; i < fi->n_locks; i++) {
+		const struct proc_lock *pl = &fi->locks[i];
+		FileLock *l;
+
+		if (pl->type == PROC_LOCK_OTHER)
+			return error("pid %d: fd %d holds a %s on '%s' (a lease or delegation?), "
+				     "which ckpt cannot carry", task->pid, fd, pl->name, link);
+		if (pl->mandatory)
+			return error("pid %d: fd %d holds a mandatory lock on '%s', which ckpt "
+				     "cannot carry", task->pid, fd, link);
+		l = xmalloc(sizeof(*l));
+		file_lock__init(l);
+		l->type = pl->type == PROC_LOCK_FLOCK ? FILE_LOCK_FLOCK :
+			  pl->type == PROC_LOCK_POSIX ? FILE_LOCK_POSIX : FILE_LOCK_OFD;
+		l->write = pl->write;
+		l->start = pl->start;
+		l->len = pl->end == UINT64_MAX ? 0 : pl->end - pl->start + 1;
+		e->locks = xrealloc(e->locks, (e->n_locks + 1) * sizeof(l));
+		e->locks[e->n_locks++] = l;
+	}
+	return 0;
 }
 
 /*
@@ -80,6 +140,8 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 	e->flags = fi.flags;
 	e->pos = fi.pos;
 	e->mode = st->st_mode;
+	if (dump_locks(task, fd, link, &fi, e))
+		return -1;
 	if (n > 10 && !strcmp(link + n - 10, " (deleted)")) {
 		e->path[n - 10] = 0;
 		return dump_deleted(task, fd, e, st);
@@ -140,8 +202,37 @@ int restore_path_fd(const FdEntry *e, const SharedEntry *sh, int shared_base, ch
 	return fd;
 }
 
+/* The flock and OFD locks of a new open file of ours at e->fd (POSIX locks
+ * come later: restore_posix_locks()). */
+static int restore_file_locks(const FdEntry *e, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < e->n_locks; i++) {
+		const FileLock *l = e->locks[i];
+		struct flock fl = to_flock(l);
+		char what[96];
+		int ret;
+
+		if (l->type == FILE_LOCK_FLOCK)
+			ret = flock(e->fd, (l->write ? LOCK_EX : LOCK_SH) | LOCK_NB);
+		else if (l->type == FILE_LOCK_OFD)
+			ret = fcntl(e->fd, F_OFD_SETLK, &fl);
+		else
+			continue;
+		if (ret) {
+			snprintf(err, errlen, "fd %d: cannot take its %s on '%s' again: %s", e->fd,
+				 lock_str(l, what, sizeof(what)), e->path,
+				 errno == EWOULDBLOCK || errno == EAGAIN ?
+				 "another process holds a lock on it now" : strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int restore_path_fd_done(const FdEntry *e, char *err, size_t errlen)
 {
+	if (restore_file_locks(e, err, errlen))
+		return -1;
 	/* O_APPEND files too: their offset shows until the next write. */
 	if ((e->kind == FD_REG || e->kind == FD_DELETED) &&
 	    lseek(e->fd, e->pos, SEEK_SET) != (off_t)e->pos) {
@@ -229,6 +320,39 @@ static int check_deleted_dir(pid_t pid, const FdEntry *e)
 	return 0;
 }
 
+/* Nobody holds a lock now that would keep one of e's from being taken
+ * again (the original, still running beside a --pidns copy, say). */
+static int check_locks_free(pid_t pid, const FdEntry *e)
+{
+	cleanup_close int fd = -1;
+
+	for (size_t i = 0; i < e->n_locks; i++) {
+		const FileLock *l = e->locks[i];
+		struct flock fl = to_flock(l);
+		bool busy;
+		char what[96];
+
+		if (fd < 0)
+			fd = open(e->path, ((e->flags & O_ACCMODE) == O_WRONLY ? O_WRONLY :
+				  (e->flags & O_ACCMODE) == O_RDWR ? O_RDWR : O_RDONLY) |
+				  O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0)
+			return 0;	/* the open in the process will say why */
+		if (l->type == FILE_LOCK_FLOCK) {
+			busy = flock(fd, (l->write ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0;
+			flock(fd, LOCK_UN);
+		} else {
+			busy = !fcntl(fd, l->type == FILE_LOCK_OFD ? F_OFD_GETLK : F_GETLK, &fl) &&
+			       fl.l_type != F_UNLCK;
+		}
+		if (busy)
+			return error("pid %d: fd %d: its %s on '%s' cannot be taken again: another "
+				     "process holds a lock on it now", pid, e->fd,
+				     lock_str(l, what, sizeof(what)), e->path);
+	}
+	return 0;
+}
+
 /*
  * Before the restore makes anything: every fd of pid that is reopened by
  * path finds a file of its type there, and a regular file is as the dump
@@ -248,6 +372,8 @@ int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bo
 		struct stat st;
 
 		if (e->kind == FD_DELETED && check_deleted_dir(pid, e))
+			return -1;
+		if (e->kind != FD_DELETED && !e->has_dup_of && check_locks_free(pid, e))
 			return -1;
 		if (e->kind != FD_REG && e->kind != FD_DIR && e->kind != FD_CHR)
 			continue;
@@ -374,4 +500,95 @@ int make_deleted_file(const char *path, mode_t mode, int uid, int gid, uint64_t 
 				   path);
 	}
 	return fd;
+}
+
+int restore_posix_locks(struct task *task)
+{
+	const FilesEntry *files = task->files;
+
+	for (size_t i = 0; i < files->n_fds; i++) {
+		const FdEntry *e = files->fds[i];
+
+		for (size_t k = 0; k < e->n_locks; k++) {
+			const FileLock *l = e->locks[k];
+			struct flock fl = to_flock(l);
+			char what[96];
+			long ret;
+
+			if (l->type != FILE_LOCK_POSIX)
+				continue;
+			if (infect_write(task->pid, task->scratch, &fl, sizeof(fl)))
+				return error("pid %d: %s", task->pid, infect_why());
+			if (task_syscall(task, &task->threads[0], SYS_fcntl, &ret, e->fd, F_SETLK,
+					 task->scratch, 0, 0, 0))
+				return -1;
+			if (ret == -EAGAIN || ret == -EACCES)
+				return error("pid %d: fd %d: cannot take its %s on '%s' again: another "
+					     "process holds a lock on it now", task->vpid, e->fd,
+					     lock_str(l, what, sizeof(what)), e->path);
+			if (ret < 0) {
+				errno = -ret;
+				return error_errno("pid %d: fd %d: cannot take its %s on '%s' again",
+						   task->vpid, e->fd, lock_str(l, what, sizeof(what)),
+						   e->path);
+			}
+		}
+	}
+	return 0;
+}
+
+/* Whether process `pid` has an fd on the open file of fd `fd` of `holder`. */
+static bool holds_same_file(pid_t pid, pid_t holder, int fd)
+{
+	int *fds;
+	size_t n;
+	bool found = false;
+
+	if (proc_list_fds(pid, &fds, &n))
+		return false;
+	for (size_t i = 0; i < n && !found; i++)
+		found = syscall(SYS_kcmp, pid, holder, KCMP_FILE, fds[i], fd) == 0;
+	free(fds);
+	return found;
+}
+
+static bool in_tree(const struct tree *tree, pid_t pid)
+{
+	for (size_t i = 0; i < tree->nr; i++)
+		if (tree->tasks[i].pid == pid)
+			return true;
+	return false;
+}
+
+/*
+ * A flock is the open file's: restore takes it again on the open file it
+ * makes, which a process outside the tree cannot share.  fdinfo names who
+ * took it; if that is a live process outside the tree that still has the
+ * open file (flock(1) is gone by now, a parent shell may not be), the lock
+ * is its as much as ours: refused.
+ */
+int files_check_locks(const struct tree *tree)
+{
+	for (size_t i = 0; i < tree->nr; i++) {
+		const struct task *task = &tree->tasks[i];
+		struct proc_fdinfo fi;
+
+		for (size_t f = 0; task->files && f < task->files->n_fds; f++) {
+			const FdEntry *e = task->files->fds[f];
+
+			if (!e->n_locks || proc_parse_fdinfo(task->pid, e->fd, &fi))
+				continue;
+			for (int k = 0; k < fi.n_locks; k++) {
+				pid_t who = fi.locks[k].pid;
+
+				if (fi.locks[k].type != PROC_LOCK_FLOCK || who <= 0 ||
+				    in_tree(tree, who) || !holds_same_file(who, task->pid, e->fd))
+					continue;
+				return error("pid %d: fd %d: its flock on '%s' is shared with pid %d "
+					     "outside the tree, which ckpt cannot carry", task->pid,
+					     e->fd, e->path, who);
+			}
+		}
+	}
+	return 0;
 }

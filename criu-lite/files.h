@@ -19,8 +19,16 @@ enum fd_kind {
 	FD_DELETED = 21,	/* a regular file deleted while open: its data is saved */
 };
 
+/* file_lock.type */
+enum file_lock_type {
+	FILE_LOCK_FLOCK = 1,	/* flock(): the open file's */
+	FILE_LOCK_POSIX,	/* fcntl(F_SETLK): the process's */
+	FILE_LOCK_OFD,		/* fcntl(F_OFD_SETLK): the open file's */
+};
+
 struct stat;
 struct task;
+struct tree;
 struct version;
 
 /* files-reg.c: fds with a path (regular files, directories, devices). */
@@ -47,6 +55,13 @@ const char *file_change(uint64_t size, uint64_t mtime_ns, uint64_t ino, const st
  * the change), or with allow a warning. */
 int report_changed_file(pid_t pid, const char *what, const char *path, const char *change,
 			const char *hint, bool allow);
+/* Dump, once the whole tree is: refuse a flock that a live process outside
+ * the tree holds through the same open file. */
+int files_check_locks(const struct tree *tree);
+/* Restore, driving the new task once the restorer's fds are closed: its
+ * POSIX locks (the process's own; any close of the file would drop them). */
+int restore_posix_locks(struct task *task);
+
 /* Restore, in the restorer: a deleted file made again (unlinked at once),
  * with mode, owner (uid -1: ours) and size; its fd, or -1 after error(). */
 int make_deleted_file(const char *path, mode_t mode, int uid, int gid, uint64_t size);

@@ -593,6 +593,9 @@ static int drive_state(struct rtree *r, struct plan *p)
 	if (task_syscall_ok(task, &task->threads[0], SYS_close_range, "close the restorer's fds",
 			    NULL, p->fd_base, ~0U, 0, 0, 0, 0))
 		return -1;
+	/* Only now: closing any fd of a file drops the process's POSIX locks on it. */
+	if (restore_posix_locks(task))
+		return -1;
 	if (create_threads(task, p))
 		return -1;
 	for (size_t i = 0; i < task->nr_threads; i++)

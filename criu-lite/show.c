@@ -951,15 +951,36 @@ static void print_memory(const struct proc_view *p, FILE *f)
 		fprintf(f, "    (%s of saved pages lie outside every area)\n", fmt_size(p->unplaced));
 }
 
+/* "flock write", "POSIX read 100-EOF", "OFD write 0-4". */
+static const char *lock_name(const FileLock *l)
+{
+	static const char *types[] = { "?", "flock", "POSIX", "OFD" };
+	char *s = tmpbuf();
+	int n = snprintf(s, 256, "%s %s", types[l->type <= FILE_LOCK_OFD ? l->type : 0],
+			 l->write ? "write" : "read");
+
+	if (l->type == FILE_LOCK_FLOCK)
+		return s;
+	if (l->len)
+		snprintf(s + n, 256 - n, " %" PRIu64 "-%" PRIu64, l->start, l->start + l->len - 1);
+	else
+		snprintf(s + n, 256 - n, " %" PRIu64 "-EOF", l->start);
+	return s;
+}
+
 /* What the path-based kinds (files-reg.c) add to an fd's line. */
 static const char *path_fd_note(const FdEntry *e)
 {
 	char *s = tmpbuf();
 
+	size_t n = 0;
+
 	s[0] = 0;
 	if (e->kind == FD_DELETED)
-		snprintf(s, 256, " (deleted; %s, saved in deleted-%u.img)",
-			 fmt_size(e->has_size ? e->size : 0), e->deleted_id);
+		n += snprintf(s, 256, " (deleted; %s, saved in deleted-%u.img)",
+			      fmt_size(e->has_size ? e->size : 0), e->deleted_id);
+	for (size_t i = 0; i < e->n_locks && n < 256; i++)
+		n += snprintf(s + n, 256 - n, " [%s]", lock_name(e->locks[i]));
 	return s;
 }
 
@@ -1288,6 +1309,12 @@ static void json_path_fd(struct json *j, const FdEntry *e)
 		json_bool(j, "deleted", true);
 		json_uint(j, "deleted_id", e->deleted_id);
 	}
+	if (!e->n_locks)
+		return;
+	json_arr(j, "locks");
+	for (size_t i = 0; i < e->n_locks; i++)
+		json_str(j, NULL, lock_name(e->locks[i]));
+	json_end_arr(j);
 }
 
 static void json_fds(struct json *j, const FilesEntry *files)
