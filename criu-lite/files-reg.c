@@ -115,10 +115,33 @@ static int dump_deleted(struct task *task, int fd, FdEntry *e, const struct stat
 	return 0;
 }
 
+/* An O_PATH fd: a place in the file system, of any type; nothing of the
+ * file is open, so nothing else about it is saved. */
+static int dump_opath(struct task *task, int fd, const char *link, const struct stat *st,
+		      const struct proc_fdinfo *fi, FdEntry *e)
+{
+	size_t n = strlen(link);
+
+	if (n > 10 && !strcmp(link + n - 10, " (deleted)"))
+		return error("pid %d: fd %d is an O_PATH fd of the deleted file '%.*s', which ckpt "
+			     "cannot carry", task->pid, fd, (int)n - 10, link);
+	e->fd = fd;
+	e->kind = FD_OPATH;
+	e->path = xstrdup(link);
+	e->flags = fi->flags;
+	e->mode = st->st_mode;
+	return 0;
+}
+
 int dump_path_fd(struct task *task, int fd, const char *link, const struct stat *st, FdEntry *e)
 {
 	size_t n = strlen(link);
 	struct proc_fdinfo fi;
+
+	if (proc_parse_fdinfo(task->pid, fd, &fi))
+		return -1;
+	if (fi.flags & O_PATH)
+		return dump_opath(task, fd, link, st, &fi, e);
 
 	if (S_ISFIFO(st->st_mode))
 		return error("pid %d: fd %d is a FIFO (%s), which ckpt cannot carry yet", task->pid,
@@ -132,9 +155,6 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 	if (S_ISCHR(st->st_mode) && is_tty(major(st->st_rdev)))
 		return error("pid %d: fd %d is a terminal (%s), which ckpt cannot carry yet",
 			     task->pid, fd, link);
-	if (proc_parse_fdinfo(task->pid, fd, &fi))
-		return -1;
-
 	e->fd = fd;
 	e->path = xstrdup(link);
 	e->flags = fi.flags;
@@ -195,6 +215,8 @@ int restore_path_fd(const FdEntry *e, const SharedEntry *sh, int shared_base, ch
 	}
 	if (e->kind == FD_DIR)
 		flags = (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY;
+	if (e->kind == FD_OPATH)
+		flags = O_PATH | (e->flags & (O_NOFOLLOW | O_DIRECTORY));
 	fd = open(e->path, flags | O_NOCTTY);
 	if (fd < 0)
 		snprintf(err, errlen, "fd %d: cannot open '%s': %s", e->fd, e->path,
@@ -375,10 +397,12 @@ int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bo
 			return -1;
 		if (e->kind != FD_DELETED && !e->has_dup_of && check_locks_free(pid, e))
 			return -1;
-		if (e->kind != FD_REG && e->kind != FD_DIR && e->kind != FD_CHR)
+		if (e->kind != FD_REG && e->kind != FD_DIR && e->kind != FD_CHR &&
+		    e->kind != FD_OPATH)
 			continue;
 		snprintf(what, sizeof(what), "fd %d", e->fd);
-		if (stat(e->path, &st))
+		/* O_PATH|O_NOFOLLOW: the symbolic link itself */
+		if ((e->kind == FD_OPATH && (e->flags & O_NOFOLLOW) ? lstat : stat)(e->path, &st))
 			return error_errno("pid %d: fd %d: '%s' is not there any more", pid, e->fd,
 					   e->path);
 		if ((st.st_mode & S_IFMT) != (e->mode & S_IFMT))

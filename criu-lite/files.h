@@ -17,6 +17,7 @@ enum fd_kind {
 	FD_EVENTFD,	/* an eventfd: made again with its count */
 	/* files-reg.c's: 20-29 */
 	FD_DELETED = 21,	/* a regular file deleted while open: its data is saved */
+	FD_OPATH = 22,		/* an O_PATH fd of a file of any type, reopened O_PATH */
 };
 
 /* file_lock.type */
