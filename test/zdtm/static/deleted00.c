@@ -13,38 +13,34 @@
 #include "zdtmtst.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define SIZE	20000
 #define TAIL	(1 << 20)
-
-static volatile sig_atomic_t stop;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static char pat(int i)
 {
 	return (char)('A' + i % 23);
 }
 
-static int child_main(void)
+/* the child: an open file of its own at fd 13, offset 5 */
+static int child_setup(void)
+{
+	int fd = open("deleted00.data", O_RDWR);
+
+	if (fd < 0 || dup2(fd, 13) != 13 || lseek(13, 5, SEEK_SET) != 5)
+		return 2;
+	close(fd);
+	return 0;
+}
+
+/* its own offset, then what the parent wrote after the restore */
+static int child_after(void)
 {
 	char c;
-	sigset_t none;
 
-	sigemptyset(&none);
-	while (!stop)
-		sigsuspend(&none);
-	/* its own offset, then what the parent wrote after the restore */
 	if (lseek(13, 0, SEEK_CUR) != 5 || read(13, &c, 1) != 1 || c != pat(5))
 		return 3;
 	if (pread(13, &c, 1, 100) != 1 || c != 'P')
@@ -58,7 +54,7 @@ int main(int argc, char **argv)
 {
 	static char buf[SIZE];
 	struct stat st, st0;
-	int fd, status;
+	int fd;
 	pid_t child;
 
 	test_init(argc, argv);
@@ -76,28 +72,8 @@ int main(int argc, char **argv)
 	fd = open("deleted00.empty", O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	CHECK(fd >= 0 && dup2(fd, 14) == 14, "deleted00.empty");
 	close(fd);
-	child = fork();
-	CHECK(child >= 0, "fork");
-	if (child == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		signal(SIGTERM, on_term);
-		fd = open("deleted00.data", O_RDWR);
-		if (fd < 0 || dup2(fd, 13) != 13 || lseek(13, 5, SEEK_SET) != 5)
-			_exit(2);
-		close(fd);
-		/* the parent unlinks once we have it */
-		kill(getppid(), SIGUSR1);
-		_exit(child_main());
-	}
-	{
-		sigset_t usr1;
-
-		sigemptyset(&usr1);
-		sigaddset(&usr1, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &usr1, NULL);
-		struct timespec ts = { 10, 0 };
-		CHECK(sigtimedwait(&usr1, NULL, &ts) == SIGUSR1, "the child did not get ready");
-	}
+	/* the child has its own open file before the names go */
+	child = test_child(child_setup, child_after);
 	CHECK(unlink("deleted00.data") == 0 && unlink("deleted00.empty") == 0, "unlink");
 	CHECK(fstat(10, &st0) == 0 && st0.st_nlink == 0, "fstat");
 	test_daemon();
@@ -125,9 +101,7 @@ int main(int argc, char **argv)
 	/* one file: fd 10 writes, fd 11 and the child's fd 13 read */
 	CHECK(pwrite(10, "P", 1, 100) == 1 && pread(11, buf, 1, 100) == 1 && buf[0] == 'P',
 	      "fds 10 and 11 are not one file");
-	kill(child, SIGTERM);
-	CHECK(waitpid(child, &status, 0) == child, "waitpid");
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	test_child_end(child);
 	CHECK(pread(11, buf, 1, 200) == 1 && buf[0] == 'C', "the child's fd 13 is another file");
 	pass();
 }

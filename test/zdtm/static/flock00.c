@@ -15,19 +15,9 @@
 #include "zdtmtst.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t stop;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static int open_at(const char *name, int flags, int at)
 {
@@ -71,6 +61,12 @@ static int can_flock(const char *name, int how)
 	return ok;
 }
 
+/* the child of the tree: a POSIX lock of its own on flock00.e */
+static int child_setup(void)
+{
+	return open_at("flock00.e", O_RDWR, 25) || setlk(25, F_SETLK, F_WRLCK, 0, 0) ? 2 : 0;
+}
+
 /* In a new process: 0 if every lock is as it should be, else which one is not. */
 static int probe(pid_t us, pid_t child)
 {
@@ -111,9 +107,7 @@ static int run_probe(pid_t child)
 
 int main(int argc, char **argv)
 {
-	sigset_t usr1;
-	struct timespec ts = { 10, 0 };
-	int status, r;
+	int r;
 	pid_t child;
 
 	test_init(argc, argv);
@@ -124,25 +118,7 @@ int main(int argc, char **argv)
 	      "OFD lock on c");
 	CHECK(open_at("flock00.d", O_RDONLY, 23) == 0 && flock(23, LOCK_SH) == 0 &&
 	      dup2(23, 24) == 24, "flock d");
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &usr1, NULL);
-	child = fork();
-	CHECK(child >= 0, "fork");
-	if (child == 0) {
-		sigset_t none;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		signal(SIGTERM, on_term);
-		if (open_at("flock00.e", O_RDWR, 25) || setlk(25, F_SETLK, F_WRLCK, 0, 0))
-			_exit(2);
-		kill(getppid(), SIGUSR1);
-		sigemptyset(&none);
-		while (!stop)
-			sigsuspend(&none);
-		_exit(0);
-	}
-	CHECK(sigtimedwait(&usr1, NULL, &ts) == SIGUSR1, "the child did not get ready");
+	child = test_child(child_setup, NULL);
 	r = run_probe(child);
 	CHECK(r == 0, "before the dump, probe %d fails", r);
 	test_daemon();
@@ -152,8 +128,6 @@ int main(int argc, char **argv)
 	CHECK(r == 0, "probe %d fails: a lock is not held (or another is)", r);
 	CHECK(flock(20, LOCK_UN) == 0 && can_flock("flock00.a", LOCK_EX) == 1,
 	      "flock00.a is still locked without fd 20's lock");
-	kill(child, SIGTERM);
-	CHECK(waitpid(child, &status, 0) == child, "waitpid");
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	test_child_end(child);
 	pass();
 }
