@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/kcmp.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -133,6 +134,42 @@ static int dump_opath(struct task *task, int fd, const char *link, const struct 
 	return 0;
 }
 
+/*
+ * An fd of a FIFO: the FIFO itself (its size and unread data, copied as a
+ * pipe's, left in it) goes to the tree's shared objects once, whoever
+ * holds it; the fd keeps its own flags.
+ */
+static int dump_fifo(struct task *task, int fd, FdEntry *e, const struct stat *st)
+{
+	SharedEntry *sh = task->shared;
+	FifoEntry *fe = NULL;
+
+	if (!sh)
+		return error("pid %d: fd %d is a FIFO, and no tree to keep it in", task->pid, fd);
+	for (size_t i = 0; i < sh->n_fifos && !fe; i++)
+		if (sh->fifos[i]->dev == st->st_dev && sh->fifos[i]->pipe->ino == st->st_ino)
+			fe = sh->fifos[i];
+	if (!fe) {
+		fe = xmalloc(sizeof(*fe));
+		fifo_entry__init(fe);
+		fe->pipe = xmalloc(sizeof(*fe->pipe));
+		pipe_entry__init(fe->pipe);
+		fe->id = sh->n_fifos + 1;
+		fe->path = xstrdup(e->path);
+		fe->dev = st->st_dev;
+		fe->pipe->ino = st->st_ino;
+		sh->fifos = xrealloc(sh->fifos, (sh->n_fifos + 1) * sizeof(fe));
+		sh->fifos[sh->n_fifos++] = fe;
+		if (read_pipe(task, fd, fe->pipe))
+			return -1;
+	}
+	e->kind = FD_FIFO;
+	e->has_fifo_id = true;
+	e->fifo_id = fe->id;
+	e->pos = 0;
+	return 0;
+}
+
 int dump_path_fd(struct task *task, int fd, const char *link, const struct stat *st, FdEntry *e)
 {
 	size_t n = strlen(link);
@@ -143,9 +180,6 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 	if (fi.flags & O_PATH)
 		return dump_opath(task, fd, link, st, &fi, e);
 
-	if (S_ISFIFO(st->st_mode))
-		return error("pid %d: fd %d is a FIFO (%s), which ckpt cannot carry yet", task->pid,
-			     fd, link);
 	if (S_ISSOCK(st->st_mode))
 		return error("pid %d: fd %d is a socket (%s), which ckpt cannot carry yet",
 			     task->pid, fd, link);
@@ -166,6 +200,8 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 		e->path[n - 10] = 0;
 		return dump_deleted(task, fd, e, st);
 	}
+	if (S_ISFIFO(st->st_mode))
+		return dump_fifo(task, fd, e, st);
 	if (S_ISREG(st->st_mode)) {
 		e->kind = FD_REG;
 		e->has_size = e->has_mtime_ns = true;
@@ -184,13 +220,19 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 	return 0;
 }
 
-/* Where the restorer put deleted file `id` for us: after the pipes and
- * the shared memory in the shared range (make_deleted() in restore.c). */
-static int shared_deleted_fd(const SharedEntry *sh, int base, uint32_t id)
+/* Where the restorer put deleted file or FIFO `id` for us: after the
+ * pipes and the shared memory in the shared range, the deleted files, then
+ * the FIFOs (make_deleted() and make_fifo() in restore.c). */
+static int shared_path_fd(const SharedEntry *sh, int base, const FdEntry *e)
 {
-	for (size_t k = 0; sh && k < sh->n_deleted; k++)
-		if (sh->deleted[k]->id == id)
-			return base + 2 * sh->n_pipes + sh->n_shmem + k;
+	int at = base + 2 * sh->n_pipes + sh->n_shmem;
+
+	for (size_t k = 0; e->kind == FD_DELETED && k < sh->n_deleted; k++)
+		if (sh->deleted[k]->id == e->deleted_id)
+			return at + k;
+	for (size_t k = 0; e->kind == FD_FIFO && k < sh->n_fifos; k++)
+		if (sh->fifos[k]->id == e->fifo_id)
+			return at + sh->n_deleted + k;
 	return -1;
 }
 
@@ -201,16 +243,18 @@ int restore_path_fd(const FdEntry *e, const SharedEntry *sh, int shared_base, ch
 	char path[64];
 	int fd;
 
-	if (e->kind == FD_DELETED) {
+	if (e->kind == FD_DELETED || e->kind == FD_FIFO) {
 		/* An open file of its own (flags, offset) of the one file the
-		 * restorer made again for the whole tree. */
-		int from = shared_deleted_fd(sh, shared_base, e->deleted_id);
+		 * restorer made again, or opened (a FIFO, read-write: so that
+		 * no open of ours waits for the other end), for the tree. */
+		int from = sh ? shared_path_fd(sh, shared_base, e) : -1;
 
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", from);
 		fd = from < 0 ? -1 : open(path, flags | O_NOCTTY);
 		if (fd < 0)
-			snprintf(err, errlen, "fd %d: cannot open the deleted file '%s' again: %s",
-				 e->fd, e->path, from < 0 ? "not made" : strerror(errno));
+			snprintf(err, errlen, "fd %d: cannot open the %s '%s' again: %s", e->fd,
+				 e->kind == FD_FIFO ? "FIFO" : "deleted file", e->path,
+				 from < 0 ? "not made" : strerror(errno));
 		return fd;
 	}
 	if (e->kind == FD_DIR)
@@ -395,10 +439,11 @@ int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bo
 
 		if (e->kind == FD_DELETED && check_deleted_dir(pid, e))
 			return -1;
-		if (e->kind != FD_DELETED && !e->has_dup_of && check_locks_free(pid, e))
+		if (e->kind != FD_DELETED && e->kind != FD_FIFO && !e->has_dup_of &&
+		    check_locks_free(pid, e))
 			return -1;
 		if (e->kind != FD_REG && e->kind != FD_DIR && e->kind != FD_CHR &&
-		    e->kind != FD_OPATH)
+		    e->kind != FD_OPATH && e->kind != FD_FIFO)
 			continue;
 		snprintf(what, sizeof(what), "fd %d", e->fd);
 		/* O_PATH|O_NOFOLLOW: the symbolic link itself */
@@ -615,4 +660,33 @@ int files_check_locks(const struct tree *tree)
 		}
 	}
 	return 0;
+}
+
+/*
+ * A FIFO of the tree, opened by the restorer before the tree: read-write
+ * and non-blocking, so that the open does not wait for the other end, and
+ * the processes' own opens of it do not either.  Its size and data are
+ * put back by the caller - unless the FIFO has data now: then someone
+ * outside kept it open since the dump (the original beside a --pidns
+ * copy, a writer outside the tree), and what we saved is still in it.
+ * Returns the fd, or -1 after error(); *fresh says whether it was empty.
+ */
+int open_fifo(const FifoEntry *fe, bool *fresh)
+{
+	struct stat st;
+	int n = 0, fd = open(fe->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return error_errno("cannot open the FIFO '%s'", fe->path);
+	if (fstat(fd, &st) || !S_ISFIFO(st.st_mode)) {
+		close(fd);
+		return error("'%s' is not a FIFO any more", fe->path);
+	}
+	if (ioctl(fd, FIONREAD, &n))
+		n = 0;
+	*fresh = n == 0;
+	if (n)
+		pr_info("the FIFO '%s' has %d bytes in it already: open outside since the dump, "
+			"its data is left as it is", fe->path, n);
+	return fd;
 }

@@ -57,7 +57,7 @@ static PipeEntry *find_pipe(SharedEntry *sh, uint64_t ino)
 	return NULL;
 }
 
-static int read_pipe(struct task *task, int fd, PipeEntry *pe)
+int read_pipe(struct task *task, int fd, PipeEntry *pe)
 {
 	char path[64];
 	cleanup_close int rfd = -1;

@@ -16,6 +16,7 @@ enum fd_kind {
 	FD_PIPE,	/* an end of a pipe of shared.img */
 	FD_EVENTFD,	/* an eventfd: made again with its count */
 	/* files-reg.c's: 20-29 */
+	FD_FIFO = 20,		/* a FIFO (named pipe): a fifo_entry of shared.img */
 	FD_DELETED = 21,	/* a regular file deleted while open: its data is saved */
 	FD_OPATH = 22,		/* an O_PATH fd of a file of any type, reopened O_PATH */
 };
@@ -35,6 +36,10 @@ struct version;
 /* files-reg.c: fds with a path (regular files, directories, devices). */
 /* Dump: fd of task, whose /proc/PID/fd link is `link` and stat `st`. */
 int dump_path_fd(struct task *task, int fd, const char *link, const struct stat *st, FdEntry *e);
+/* files.c: the size and unread data of the pipe (or FIFO) of fd of task,
+ * copied with tee(), left in it. */
+int read_pipe(struct task *task, int fd, PipeEntry *pe);
+
 /* Dump, once its fds are known: the data of its deleted files (each once
  * in the tree's task->shared), into images of v. */
 int dump_files_data(struct task *task, struct version *v);
@@ -63,6 +68,9 @@ int files_check_locks(const struct tree *tree);
  * POSIX locks (the process's own; any close of the file would drop them). */
 int restore_posix_locks(struct task *task);
 
+/* Restore, in the restorer: a FIFO of the tree opened (read-write); *fresh
+ * if it is empty (then its data is to be put back); -1 after error(). */
+int open_fifo(const FifoEntry *fe, bool *fresh);
 /* Restore, in the restorer: a deleted file made again (unlinked at once),
  * with mode, owner (uid -1: ours) and size; its fd, or -1 after error(). */
 int make_deleted_file(const char *path, mode_t mode, int uid, int gid, uint64_t size);

@@ -86,8 +86,8 @@ struct rtree {
 
 	/* Pipes and shared memory, made once by us before the tree and
 	 * inherited by every process at shared_base + i: pipe k at 2k (read)
-	 * and 2k + 1 (write), then the shared memory objects, then the
-	 * deleted files. */
+	 * and 2k + 1 (write), then the shared memory objects, the deleted
+	 * files and the FIFOs. */
 	SharedEntry *shared;
 	int shared_base;
 	size_t nr_shared;
@@ -168,7 +168,8 @@ static int load_images(struct rtree *r, const Inventory *inv)
 		if (!r->shared)
 			return -1;
 	}
-	r->nr_shared = 2 * r->shared->n_pipes + r->shared->n_shmem + r->shared->n_deleted;
+	r->nr_shared = 2 * r->shared->n_pipes + r->shared->n_shmem + r->shared->n_deleted +
+		       r->shared->n_fifos;
 	r->nr = tree->n_tasks;
 	r->plans = xzalloc(r->nr * sizeof(*r->plans));
 	for (size_t i = 0; i < r->nr; i++) {
@@ -781,9 +782,22 @@ static int move_fd(int fd, int to)
 	return 0;
 }
 
+/* A new pipe's (or an empty FIFO's) size and data, through its write end
+ * wfd; `what` names it for the messages. */
+static int fill_pipe(int wfd, const PipeEntry *pe, const char *what)
+{
+	if (pe->size && fcntl(wfd, F_SETPIPE_SZ, pe->size) < 0)
+		return error_errno("cannot give %s its size of %u bytes (above "
+				   "/proc/sys/fs/pipe-max-size?)", what, pe->size);
+	if (pe->data.len && write(wfd, pe->data.data, pe->data.len) != (ssize_t)pe->data.len)
+		return error_errno("cannot put back the data of %s", what);
+	return 0;
+}
+
 static int make_pipe(struct rtree *r, size_t k)
 {
 	const PipeEntry *pe = r->shared->pipes[k];
+	char what[48];
 	int fds[2];
 
 	if (pe->has_outside_fd) {
@@ -804,11 +818,9 @@ static int make_pipe(struct rtree *r, size_t k)
 	}
 	if (pipe2(fds, 0))
 		return error_errno("cannot make a pipe");
-	if (pe->size && fcntl(fds[1], F_SETPIPE_SZ, pe->size) < 0)
-		return error_errno("cannot give pipe %lu its size of %u bytes (above "
-				   "/proc/sys/fs/pipe-max-size?)", (unsigned long)pe->ino, pe->size);
-	if (pe->data.len && write(fds[1], pe->data.data, pe->data.len) != (ssize_t)pe->data.len)
-		return error_errno("cannot put back the data of pipe %lu", (unsigned long)pe->ino);
+	snprintf(what, sizeof(what), "pipe %lu", (unsigned long)pe->ino);
+	if (fill_pipe(fds[1], pe, what))
+		return -1;
 	if (fcntl(fds[0], F_SETFL, pe->flags_r) || fcntl(fds[1], F_SETFL, pe->flags_w) ||
 	    move_fd(fds[0], r->shared_base + 2 * k) || move_fd(fds[1], r->shared_base + 2 * k + 1))
 		return error_errno("cannot set up pipe %lu", (unsigned long)pe->ino);
@@ -914,6 +926,28 @@ static int make_deleted(struct rtree *r, size_t k)
 	return 0;
 }
 
+/* FIFO k: opened by path (open_fifo() in files-reg.c), its size and data
+ * put back if it was empty, at its place in the shared range, after the
+ * deleted files. */
+static int make_fifo(struct rtree *r, size_t k)
+{
+	const FifoEntry *fe = r->shared->fifos[k];
+	char what[PATH_MAX + 16];
+	bool fresh;
+	int fd = open_fifo(fe, &fresh);
+
+	if (fd < 0)
+		return -1;
+	snprintf(what, sizeof(what), "the FIFO '%s'", fe->path);
+	if ((fresh && fill_pipe(fd, fe->pipe, what)) ||
+	    move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + r->shared->n_shmem +
+		    r->shared->n_deleted + k)) {
+		close(fd);
+		return error_errno("cannot keep the FIFO '%s'", fe->path);
+	}
+	return 0;
+}
+
 static int make_shared(struct rtree *r)
 {
 	int top = 0;
@@ -936,6 +970,9 @@ static int make_shared(struct rtree *r)
 			return -1;
 	for (size_t k = 0; k < r->shared->n_deleted; k++)
 		if (make_deleted(r, k))
+			return -1;
+	for (size_t k = 0; k < r->shared->n_fifos; k++)
+		if (make_fifo(r, k))
 			return -1;
 	return 0;
 }

@@ -979,6 +979,8 @@ static const char *path_fd_note(const FdEntry *e)
 	if (e->kind == FD_DELETED)
 		n += snprintf(s, 256, " (deleted; %s, saved in deleted-%u.img)",
 			      fmt_size(e->has_size ? e->size : 0), e->deleted_id);
+	if (e->kind == FD_FIFO)
+		n += snprintf(s, 256, " (FIFO %u of shared.img)", e->fifo_id);
 	for (size_t i = 0; i < e->n_locks && n < 256; i++)
 		n += snprintf(s + n, 256 - n, " [%s]", lock_name(e->locks[i]));
 	return s;
@@ -1309,6 +1311,8 @@ static void json_path_fd(struct json *j, const FdEntry *e)
 		json_bool(j, "deleted", true);
 		json_uint(j, "deleted_id", e->deleted_id);
 	}
+	if (e->kind == FD_FIFO)
+		json_uint(j, "fifo_id", e->fifo_id);
 	if (!e->n_locks)
 		return;
 	json_arr(j, "locks");
