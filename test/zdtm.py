@@ -28,9 +28,10 @@ A test may have a sidecar NAME.desc (JSON): "modes" (those it supports),
 refuse: {"words": [...], "fds": [...]}), "requires" ({"python_import": [...]}),
 "compare" (a file that must equal the one of the plain run), "change"
 (in modes dump and leave, files to grow between the dump and the restore,
-{"append": {NAME: BYTES}, "words": [...]}: the restore must refuse with one
-line naming the pid and the words, and make no process; then
-`restore --allow-changed-files` must restore), "allow_changed" (modes in
+{"append": {NAME: BYTES}, "move_away": [NAME], "words": [...]}: the restore
+must refuse with one line naming the pid and the words, and make no
+process; then, the files moved away put back, `restore
+--allow-changed-files` must restore), "allow_changed" (modes in
 which the restore is given --allow-changed-files: the test's own files
 change, as after a --leave-running dump the original writes on), "max_pages_mib"
 (the page images of the first dump must not be larger: pages shared
@@ -736,12 +737,17 @@ class Run:
         for name, n in ch.get('append', {}).items():
             with open(os.path.join(self.dir, name), 'ab') as f:
                 f.write(b'x' * n)
+        away = [os.path.join(self.dir, name) for name in ch.get('move_away', [])]
+        for path in away:
+            os.rename(path, path + '.away')
         REAPER.forget(self.pid)
         rc, err = self.ckpt('restore', '-D', self.store, '--detach')
         self.log(one_line_error('restore of changed files', rc, err,
                                 [self.pid] + ch.get('words', [])))
         if not wait_until(lambda: proc_state(self.pid) is None, 2):
             raise Fail('process %d exists after the refused restore' % self.pid)
+        for path in away:
+            os.rename(path + '.away', path)
         self.restore(extra=['--allow-changed-files'])
 
     def refused(self, leave):
