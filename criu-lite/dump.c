@@ -429,7 +429,7 @@ static int dump_tree(struct tree *tree, struct version *v)
 			task->pid, task->nr_threads, (unsigned long)task->mm->pages_bytes,
 			(unsigned long)task->mm->pages_inherited);
 	}
-	if (files_check_locks(tree))
+	if (files_check_tree(tree))
 		return -1;
 	files_mark_outside_pipes(tree);
 	if (write_pstree(tree, v))

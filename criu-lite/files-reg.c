@@ -636,8 +636,37 @@ static bool in_tree(const struct tree *tree, pid_t pid)
  * open file (flock(1) is gone by now, a parent shell may not be), the lock
  * is its as much as ours: refused.
  */
-int files_check_locks(const struct tree *tree)
+/* A deleted file both open and mapped shared would come back as two files
+ * (a deleted_file and a shmem object): refused, not split. */
+static int check_deleted_mapped(const struct tree *tree)
 {
+	const SharedEntry *sh = &tree->shared;
+
+	for (size_t i = 0; i < tree->nr; i++) {
+		const FilesEntry *files = tree->tasks[i].files;
+
+		for (size_t f = 0; files && f < files->n_fds; f++) {
+			const FdEntry *e = files->fds[f];
+			const DeletedFile *df = e->kind == FD_DELETED && e->deleted_id &&
+						e->deleted_id <= sh->n_deleted ?
+						sh->deleted[e->deleted_id - 1] : NULL;
+
+			for (size_t k = 0; df && k < sh->n_shmem; k++)
+				if (sh->shmem[k]->path && sh->shmem[k]->ino == df->ino &&
+				    !strcmp(sh->shmem[k]->path, df->path))
+					return error("pid %d: fd %d is the deleted file '%s', which "
+						     "the tree also maps shared: ckpt cannot carry "
+						     "the two as one file", tree->tasks[i].pid, e->fd,
+						     df->path);
+		}
+	}
+	return 0;
+}
+
+int files_check_tree(const struct tree *tree)
+{
+	if (check_deleted_mapped(tree))
+		return -1;
 	for (size_t i = 0; i < tree->nr; i++) {
 		const struct task *task = &tree->tasks[i];
 		struct proc_fdinfo fi;

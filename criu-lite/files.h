@@ -62,8 +62,9 @@ const char *file_change(uint64_t size, uint64_t mtime_ns, uint64_t ino, const st
 int report_changed_file(pid_t pid, const char *what, const char *path, const char *change,
 			const char *hint, bool allow);
 /* Dump, once the whole tree is: refuse a flock that a live process outside
- * the tree holds through the same open file. */
-int files_check_locks(const struct tree *tree);
+ * the tree holds through the same open file, and a deleted file that is
+ * both open and mapped shared. */
+int files_check_tree(const struct tree *tree);
 /* Restore, driving the new task once the restorer's fds are closed: its
  * POSIX locks (the process's own; any close of the file would drop them). */
 int restore_posix_locks(struct task *task);
