@@ -204,7 +204,8 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 		return dump_fifo(task, fd, e, st);
 	if (S_ISREG(st->st_mode)) {
 		e->kind = FD_REG;
-		e->has_size = e->has_mtime_ns = true;
+		e->has_size = e->has_mtime_ns = e->has_ino = true;
+		e->ino = st->st_ino;
 		e->size = st->st_size;
 		e->mtime_ns = st->st_mtim.tv_sec * 1000000000ULL + st->st_mtim.tv_nsec;
 	} else if (S_ISDIR(st->st_mode)) {
@@ -422,12 +423,14 @@ static int check_locks_free(pid_t pid, const FdEntry *e)
 /*
  * Before the restore makes anything: every fd of pid that is reopened by
  * path finds a file of its type there, and a regular file is as the dump
- * saw it.  An fd that appends to a file (O_APPEND, open for writing) lets
- * it grow: a log, or a job's output, that the tree itself (run on after a
- * --leave-running dump) or anyone else appended to is fine to append to
- * again.  Any other change is refused, unless allow_changed; where the
- * tree ran on after the dump (leave_running) and could write the file, the
- * refusal says so.
+ * saw it (size, mtime, inode).  Let through: an fd that only appends to
+ * its file (O_WRONLY|O_APPEND: a log, a job's output), whatever became of
+ * the file - the tree itself (run on after a --leave-running dump) or
+ * anyone else may have appended to it, logrotate may have truncated or
+ * replaced it, and the fd never reads it; and an O_RDWR|O_APPEND fd whose
+ * file only grew.  Any other change is refused, unless allow_changed;
+ * where the tree ran on after the dump (leave_running) and could write the
+ * file, the refusal says so.
  */
 int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bool allow_changed)
 {
@@ -436,6 +439,7 @@ int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bo
 		char what[32], buf[160];
 		const char *change;
 		struct stat st;
+		bool grew;
 
 		if (e->kind == FD_DELETED && check_deleted_dir(pid, e))
 			return -1;
@@ -459,13 +463,14 @@ int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bo
 				     minor(st.st_rdev), major(e->rdev), minor(e->rdev));
 		if (e->kind != FD_REG || !e->has_size)
 			continue;
-		change = file_change(e->size, e->has_mtime_ns ? e->mtime_ns : 0, 0, &st, buf,
-				     sizeof(buf));
+		change = file_change(e->size, e->has_mtime_ns ? e->mtime_ns : 0,
+				     e->has_ino ? e->ino : 0, &st, buf, sizeof(buf));
 		if (!change)
 			continue;
-		if ((e->flags & O_APPEND) && (e->flags & O_ACCMODE) != O_RDONLY &&
-		    (uint64_t)st.st_size >= e->size) {
-			pr_info("pid %d: fd %d: '%s' grew since the dump (%s); it appends to it",
+		grew = (!e->has_ino || e->ino == st.st_ino) && (uint64_t)st.st_size >= e->size;
+		if ((e->flags & O_APPEND) && ((e->flags & O_ACCMODE) == O_WRONLY ||
+		    ((e->flags & O_ACCMODE) == O_RDWR && grew))) {
+			pr_info("pid %d: fd %d: '%s' changed since the dump (%s); it appends to it",
 				pid, e->fd, e->path, change);
 			continue;
 		}

@@ -1,5 +1,7 @@
 /* files-reg.c: what a changed file is, and the message that says how. */
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "files.h"
@@ -84,11 +86,54 @@ UNIT_TEST(paths_gone_or_other)
 	CHECK(files_check_paths(5, one_fd(FD_DIR, "/", S_IFDIR | 0755), false, false) == 0);
 }
 
+/* What an appending fd lets through, and what it does not. */
+UNIT_TEST(appenders_and_changes)
+{
+	const char *log = unit_path("log");
+	FilesEntry *files = one_fd(FD_REG, log, S_IFREG | 0644);
+	FdEntry *e = files->fds[0];
+	struct stat st;
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	CHECK(fd >= 0 && write(fd, "0123456789", 10) == 10 && fstat(fd, &st) == 0);
+	close(fd);
+	e->has_size = e->has_mtime_ns = e->has_ino = true;
+	e->size = 10;
+	e->mtime_ns = st.st_mtim.tv_sec * 1000000000ULL + st.st_mtim.tv_nsec;
+	e->ino = st.st_ino;
+	e->flags = O_RDONLY;
+	CHECK(files_check_paths(5, files, false, false) == 0);
+	/* shrunk, or another file: only a write-only appender may go on */
+	e->size = 20;
+	clear_error();
+	CHECK(files_check_paths(5, files, false, false) == -1);
+	CHECK_ERR("size 20 at dump, 10 now");
+	e->flags = O_RDWR | O_APPEND;
+	CHECK(files_check_paths(5, files, false, false) == -1);
+	e->flags = O_WRONLY | O_APPEND;
+	CHECK(files_check_paths(5, files, false, false) == 0);
+	e->ino++;
+	CHECK(files_check_paths(5, files, false, false) == 0);
+	e->flags = O_RDWR | O_APPEND;
+	clear_error();
+	CHECK(files_check_paths(5, files, true, false) == -1);
+	CHECK_ERR("another file", "ran on after the --leave-running dump with it open for writing");
+	/* grown, same file: a read-write appender too */
+	e->ino--;
+	e->size = 5;
+	CHECK(files_check_paths(5, files, false, false) == 0);
+	e->flags = O_RDWR;
+	CHECK(files_check_paths(5, files, false, false) == -1);
+	clear_error();
+	CHECK(files_check_paths(5, files, false, true) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	return UNIT_MAIN(argc, argv,
 		UNIT_ENTRY(file_change_none),
 		UNIT_ENTRY(file_change_size_mtime_inode),
 		UNIT_ENTRY(changed_file_refused_or_warned),
-		UNIT_ENTRY(paths_gone_or_other));
+		UNIT_ENTRY(paths_gone_or_other),
+		UNIT_ENTRY(appenders_and_changes));
 }
