@@ -1,8 +1,11 @@
 /*
- * File descriptors of things with a path: regular files, directories and
- * character devices, reopened by path at restore with their flags and
- * offset.  files.c dispatches here every fd whose /proc/PID/fd link is a
- * path; sockets, block devices and terminals with a path are refused here.
+ * File descriptors of things with a path (files.c dispatches here every fd
+ * whose /proc/PID/fd link is a path): regular files, directories and
+ * character devices, reopened by path with their flags and offset, and
+ * checked before the restore for changes; files deleted while open, saved
+ * with their data and made again; FIFOs, reopened with their data; O_PATH
+ * fds; and the flock, POSIX and OFD locks held through any of them.
+ * Sockets, block devices and terminals with a path are refused here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -243,6 +246,11 @@ int restore_path_fd(const FdEntry *e, const SharedEntry *sh, int shared_base, ch
 	int flags = e->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
 	char path[64];
 	int fd;
+
+	/* A file made with O_TMPFILE keeps the flag (and O_DIRECTORY, a part
+	 * of it): opening with it would make another one. */
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		flags &= ~O_TMPFILE;
 
 	if (e->kind == FD_DELETED || e->kind == FD_FIFO) {
 		/* An open file of its own (flags, offset) of the one file the

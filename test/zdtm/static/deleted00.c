@@ -2,10 +2,11 @@
  * deleted00: files deleted while open.  deleted00.data (0640, 20000 bytes
  * of pattern, then a hole, then "tail" at 1 MiB) is open read-write at fd
  * 10 (offset 1234, dup'ed at 12), read-only at fd 11 (offset 77, an open
- * file of its own), and, in a child, at fd 13 (a
- * third open file, offset 5); deleted00.empty (empty, 0600) is open
- * write-only at fd 14.  All unlinked before the dump.  After the restore:
- * every fd still shows "NAME (deleted)" (test_waitsig checks the targets),
+ * file of its own), and, in a child, at fd 13 (a third open file, offset
+ * 5); deleted00.empty (empty, 0600) is open write-only at fd 14; an
+ * O_TMPFILE file at fd 15.  All unlinked before the dump.  After the
+ * restore every fd still shows "NAME (deleted)" (test_waitsig checks the
+ * targets),
  * has its offset, flags and the file's mode and data, the names are still
  * gone, the hole is still a hole, and fds 10, 11 and the child's 13 are one
  * file: what one writes the others read.
@@ -72,6 +73,10 @@ int main(int argc, char **argv)
 	fd = open("deleted00.empty", O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	CHECK(fd >= 0 && dup2(fd, 14) == 14, "deleted00.empty");
 	close(fd);
+	/* never had a name: it shows as "#INO (deleted)" */
+	fd = open(".", O_TMPFILE | O_RDWR, 0600);
+	CHECK(fd >= 0 && write(fd, "tmpfile", 7) == 7 && dup2(fd, 15) == 15, "O_TMPFILE");
+	close(fd);
 	/* the child has its own open file before the names go */
 	child = test_child(child_setup, child_after);
 	CHECK(unlink("deleted00.data") == 0 && unlink("deleted00.empty") == 0, "unlink");
@@ -98,6 +103,9 @@ int main(int argc, char **argv)
 	CHECK(pread(11, buf, 8, TAIL - 4) == 8 && !memcmp(buf, "\0\0\0\0tail", 8), "no tail");
 	CHECK(fstat(14, &st) == 0 && st.st_nlink == 0 && st.st_size == 0 &&
 	      (st.st_mode & 07777) == 0600, "fd 14: deleted00.empty is not as it was");
+	CHECK(fstat(15, &st) == 0 && st.st_nlink == 0 && st.st_size == 7 &&
+	      pread(15, buf, 7, 0) == 7 && !memcmp(buf, "tmpfile", 7) &&
+	      (fcntl(15, F_GETFL) & O_ACCMODE) == O_RDWR, "fd 15: the O_TMPFILE file differs");
 	/* one file: fd 10 writes, fd 11 and the child's fd 13 read */
 	CHECK(pwrite(10, "P", 1, 100) == 1 && pread(11, buf, 1, 100) == 1 && buf[0] == 'P',
 	      "fds 10 and 11 are not one file");
