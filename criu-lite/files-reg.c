@@ -19,6 +19,8 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/sysmacros.h>
 
 #include "files.h"
@@ -380,6 +382,29 @@ int report_changed_file(pid_t pid, const char *what, const char *path, const cha
 		     hint ? hint : "");
 }
 
+/*
+ * A file whose content the kernel makes up as it is read (procfs, sysfs,
+ * cgroupfs, ...): its size and mtime mean nothing (the mtime of
+ * /proc/PID/stat is the process's birth), and /proc/PID/... is there only
+ * once the restored process is.  Not checked.
+ */
+static bool pseudo_file(const char *path)
+{
+	struct statfs sf;
+
+	if (!strncmp(path, "/proc/", 6))
+		return true;
+	if (statfs(path, &sf))
+		return false;
+	switch (sf.f_type) {
+	case PROC_SUPER_MAGIC: case SYSFS_MAGIC: case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC: case DEBUGFS_MAGIC: case TRACEFS_MAGIC:
+	case SECURITYFS_MAGIC: case BPF_FS_MAGIC: case EFIVARFS_MAGIC: case PSTOREFS_MAGIC:
+		return true;
+	}
+	return false;
+}
+
 /* A deleted file is made again in its directory: that must be there. */
 static int check_deleted_dir(pid_t pid, const FdEntry *e)
 {
@@ -456,6 +481,8 @@ int files_check_paths(pid_t pid, const FilesEntry *files, bool leave_running, bo
 			return -1;
 		if (e->kind != FD_REG && e->kind != FD_DIR && e->kind != FD_CHR &&
 		    e->kind != FD_OPATH && e->kind != FD_FIFO)
+			continue;
+		if (pseudo_file(e->path))
 			continue;
 		snprintf(what, sizeof(what), "fd %d", e->fd);
 		/* O_PATH|O_NOFOLLOW: the symbolic link itself */
