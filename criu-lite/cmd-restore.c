@@ -8,7 +8,8 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "usage: ckpt restore [-D DIR] [--version N] [--detach] [--pidns]\n\n"
+	fprintf(f, "usage: ckpt restore [-D DIR] [--version N] [--detach] [--pidns]\n"
+		   "                    [--allow-changed-files]\n\n"
 		   "Recreate the checkpointed process from the newest version in the store DIR,\n"
 		   "with its original PID and thread IDs.  Without --detach ckpt stays its parent\n"
 		   "and exits with its exit status (128+N if signal N killed it).\n\n"
@@ -18,6 +19,10 @@ static void help(FILE *f)
 		   "      --pidns        restore into a new pid and mount namespace, under a\n"
 		   "                     small init of ckpt's (PID 1) with its own /proc, so that\n"
 		   "                     the processes get their PIDs even where those are taken\n"
+		   "      --allow-changed-files\n"
+		   "                     restore even where a file that an fd or a private mapping\n"
+		   "                     reopens changed since the dump (size, mtime, inode): a\n"
+		   "                     warning instead of the refusal\n"
 		   "  -h, --help         this text\n");
 }
 
@@ -28,6 +33,7 @@ int cmd_restore(int argc, char **argv)
 		{ "version", required_argument, NULL, 'n' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "pidns", no_argument, NULL, 'P' },
+		{ "allow-changed-files", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -52,6 +58,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'P':
 			o.pidns = true;
+			break;
+		case 'C':
+			o.allow_changed_files = true;
 			break;
 		default:
 			return help_or_usage(c, help);

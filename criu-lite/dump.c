@@ -24,6 +24,7 @@
 #include "image.h"
 #include "infect.h"
 #include "task.h"
+#include "files.h"
 #include "log.h"
 #include "mm.h"
 #include "objects.h"
@@ -426,7 +427,8 @@ static int dump_tree(struct tree *tree, struct version *v)
 		task->parent_files = parent ? parent->files : NULL;
 		task->shared = &tree->shared;
 		ok = !refuse_shared_tables(tree, i) && !collect(task) && !dump_mm_shmem(task, v) &&
-		     !dump_mm_scan(task, parent) && pool_push(&pool, task);
+		     !dump_files_data(task, v) && !dump_mm_scan(task, parent) &&
+		     pool_push(&pool, task);
 	}
 	if (pool_finish(&pool, !ok) || !ok)
 		return -1;
@@ -441,6 +443,8 @@ static int dump_tree(struct tree *tree, struct version *v)
 			task->pid, task->nr_threads, (unsigned long)task->mm->pages_bytes,
 			(unsigned long)task->mm->pages_inherited);
 	}
+	if (files_check_tree(tree))
+		return -1;
 	files_mark_outside_pipes(tree);
 	if (sk_check_tree(&tree->shared) || write_pstree(tree, v))
 		return -1;

@@ -1,8 +1,8 @@
 /*
- * File descriptors: regular files, directories and character devices,
- * reopened by path with their flags and offset.  Everything else (pipes,
- * sockets, anonymous inodes such as eventfd or io_uring, ttys) is refused by
- * name until ckpt learns to carry it.
+ * File descriptors: the dispatch on the /proc/PID/fd link, pipes and
+ * eventfds; whatever has a path is files-reg.c's.  Everything else (sockets,
+ * anonymous inodes such as epoll or io_uring) is refused by name until ckpt
+ * learns to carry it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <linux/kcmp.h>
 
 #include "log.h"
@@ -59,7 +58,7 @@ static PipeEntry *find_pipe(SharedEntry *sh, uint64_t ino)
 	return NULL;
 }
 
-static int read_pipe(struct task *task, int fd, PipeEntry *pe)
+int read_pipe(struct task *task, int fd, PipeEntry *pe)
 {
 	char path[64];
 	cleanup_close int rfd = -1;
@@ -119,12 +118,6 @@ static int dump_pipe(struct task *task, int fd, const char *link, unsigned flags
 	else
 		pe->flags_r = flags & O_NONBLOCK;
 	return 0;
-}
-
-static bool is_tty(unsigned maj)
-{
-	/* ttys, pty masters and slaves, /dev/tty, /dev/console */
-	return maj == 4 || maj == 5 || (maj >= 128 && maj <= 143);
 }
 
 /* What every fd without a path of its own keeps: number, link, flags. */
@@ -187,42 +180,14 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 		e->eventfd_semaphore = fi.eventfd_semaphore;
 		return 0;
 	}
+	/* A path: a file, a directory, a device (files-reg.c). */
+	if (link[0] == '/')
+		return dump_path_fd(task, fd, link, &st, e);
 	bad = unsupported_kind(link, st.st_mode);
 	if (bad)
 		return error("pid %d: fd %d is %s (%s), which ckpt cannot carry yet", task->pid, fd,
 			     bad, link);
-	if (S_ISCHR(st.st_mode) && is_tty(major(st.st_rdev)))
-		return error("pid %d: fd %d is a terminal (%s), which ckpt cannot carry yet",
-			     task->pid, fd, link);
-	if (link[0] != '/')
-		return error("pid %d: fd %d (%s) is not a file ckpt can reopen", task->pid, fd, link);
-	if (n > 10 && !strcmp(link + n - 10, " (deleted)"))
-		return error("pid %d: fd %d is the deleted file '%.*s', which ckpt cannot carry yet",
-			     task->pid, fd, (int)n - 10, link);
-	if (proc_parse_fdinfo(task->pid, fd, &fi))
-		return -1;
-
-	e->fd = fd;
-	e->path = xstrdup(link);
-	e->flags = fi.flags;
-	e->pos = fi.pos;
-	e->mode = st.st_mode;
-	if (S_ISREG(st.st_mode)) {
-		e->kind = FD_REG;
-		e->has_size = e->has_mtime_ns = true;
-		e->size = st.st_size;
-		e->mtime_ns = st.st_mtim.tv_sec * 1000000000ULL + st.st_mtim.tv_nsec;
-	} else if (S_ISDIR(st.st_mode)) {
-		e->kind = FD_DIR;
-	} else if (S_ISCHR(st.st_mode)) {
-		e->kind = FD_CHR;
-		e->has_rdev = true;
-		e->rdev = st.st_rdev;
-	} else {
-		return error("pid %d: fd %d (%s) has a file type ckpt cannot carry yet", task->pid,
-			     fd, link);
-	}
-	return 0;
+	return error("pid %d: fd %d (%s) is not a file ckpt can reopen", task->pid, fd, link);
 }
 
 /* Two fds of one open file description share offset and flags: dup, do
@@ -326,7 +291,6 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 {
 	for (size_t i = 0; i < files->n_fds; i++) {
 		const FdEntry *e = files->fds[i];
-		int flags = e->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
 		int fd;
 
 		if (e->has_inherit_fd && inherited && inherited[i] >= 0) {
@@ -400,14 +364,9 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 			if (fd < 0)
 				return -1;
 		} else {
-			if (e->kind == FD_DIR)
-				flags = (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY;
-			fd = open(e->path, flags | O_NOCTTY);
-		}
-		if (fd < 0) {
-			snprintf(err, errlen, "fd %d: cannot open '%s': %s", e->fd, e->path,
-				 strerror(errno));
-			return -1;
+			fd = restore_path_fd(e, sh, shared_base, err, errlen);
+			if (fd < 0)
+				return -1;
 		}
 		if (fd != e->fd) {
 			if (dup2(fd, e->fd) < 0) {
@@ -421,15 +380,8 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 				 strerror(errno));
 			return -1;
 		}
-		/* O_APPEND files too: their offset shows until the next write. */
-		if (e->kind == FD_REG && lseek(e->fd, e->pos, SEEK_SET) != (off_t)e->pos) {
-			snprintf(err, errlen, "fd %d: cannot seek '%s' to %lu: %s", e->fd, e->path,
-				 (unsigned long)e->pos, strerror(errno));
+		if (restore_path_fd_done(e, err, errlen))
 			return -1;
-		}
-		/* A directory's offset is a cookie of its file system: best effort. */
-		if (e->kind == FD_DIR && e->pos)
-			lseek(e->fd, e->pos, SEEK_SET);
 	}
 	/* the epolls' targets, now that every fd is there (their own
 	 * targets and nested epolls too); a shared one came with its list */

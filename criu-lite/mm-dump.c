@@ -256,6 +256,55 @@ static int send_batch(const struct task *task, int mem_fd, struct iovec *remote,
 }
 
 /*
+ * The data of the file fd (size bytes) into the raw image `name` of v: the
+ * parts that hold data (SEEK_DATA), whole pages each, as runs whose vaddr is
+ * the offset in the file and off the one in the image.  Holes are not saved.
+ */
+int dump_file_data(int fd, uint64_t size, struct version *v, const char *name, PageRun ***runs,
+		   size_t *n_runs)
+{
+	struct img_out out;
+	uint8_t *buf;
+	uint64_t sum, off = 0;
+
+	if (img_out_open(&out, v->dfd, name))
+		return -1;
+	buf = xmalloc(PW_BUF_BYTES);
+	for (off_t pos = lseek(fd, 0, SEEK_DATA); pos >= 0 && (uint64_t)pos < size; ) {
+		off_t hole = lseek(fd, pos, SEEK_HOLE);
+		PageRun *run = xmalloc(sizeof(*run));
+
+		if (hole < 0 || (uint64_t)hole > size)
+			hole = size;
+		page_run__init(run);
+		run->vaddr = pos;
+		run->nr = (hole - pos + PAGE_SIZE - 1) / PAGE_SIZE;
+		run->off = off;
+		*runs = xrealloc(*runs, (*n_runs + 1) * sizeof(run));
+		(*runs)[(*n_runs)++] = run;
+		for (uint64_t left = run->nr * PAGE_SIZE; left; ) {
+			size_t chunk = left < PW_BUF_BYTES ? left : PW_BUF_BYTES;
+
+			memset(buf, 0, chunk);	/* a last partial page reads short */
+			if (pread(fd, buf, chunk, pos) < 0 || img_out_write(&out, buf, chunk)) {
+				free(buf);
+				img_out_abort(&out, v->dfd);
+				return error_errno("cannot save the data of '%s'", name);
+			}
+			pos += chunk;
+			off += chunk;
+			left -= chunk;
+		}
+		pos = lseek(fd, pos, SEEK_DATA);
+	}
+	free(buf);
+	if (img_out_close(&out, &sum))
+		return -1;
+	version_add_file(v, name, out.size, sum);
+	return 0;
+}
+
+/*
  * Shared anonymous memory, once per object (its shmem inode) for the whole
  * tree: read through /proc/PID/map_files, which opens the object itself, so
  * that pages no process has mapped in its page tables are found too
@@ -295,10 +344,7 @@ static int dump_one_shmem(struct task *task, const VmaEntry *e, struct version *
 	ShmemEntry *se;
 	char path[96], name[64];
 	cleanup_close int fd = -1;
-	struct img_out out;
 	struct stat st;
-	uint8_t *buf;
-	uint64_t sum, off = 0;
 
 	/* A shmid and a shmem inode may be the same number. */
 	for (size_t i = 0; i < sh->n_shmem; i++)
@@ -321,40 +367,8 @@ static int dump_one_shmem(struct task *task, const VmaEntry *e, struct version *
 	sh->shmem[sh->n_shmem++] = se;
 
 	shmem_image_name(se, name, sizeof(name));
-	if (img_out_open(&out, v->dfd, name))
-		return -1;
-	buf = xmalloc(PW_BUF_BYTES);
-	for (off_t pos = lseek(fd, 0, SEEK_DATA); pos >= 0 && pos < st.st_size; ) {
-		off_t hole = lseek(fd, pos, SEEK_HOLE);
-		PageRun *run = xmalloc(sizeof(*run));
-
-		if (hole < 0 || hole > st.st_size)
-			hole = st.st_size;
-		page_run__init(run);
-		run->vaddr = pos;
-		run->nr = (hole - pos + PAGE_SIZE - 1) / PAGE_SIZE;
-		run->off = off;
-		se->runs = xrealloc(se->runs, (se->n_runs + 1) * sizeof(run));
-		se->runs[se->n_runs++] = run;
-		for (uint64_t left = run->nr * PAGE_SIZE; left; ) {
-			size_t chunk = left < PW_BUF_BYTES ? left : PW_BUF_BYTES;
-
-			memset(buf, 0, chunk);	/* a last partial page reads short */
-			if (pread(fd, buf, chunk, pos) < 0 || img_out_write(&out, buf, chunk)) {
-				free(buf);
-				img_out_abort(&out, v->dfd);
-				return error_errno("pid %d: cannot save shared memory", task->pid);
-			}
-			pos += chunk;
-			off += chunk;
-			left -= chunk;
-		}
-		pos = lseek(fd, pos, SEEK_DATA);
-	}
-	free(buf);
-	if (img_out_close(&out, &sum))
-		return -1;
-	version_add_file(v, name, out.size, sum);
+	if (dump_file_data(fd, se->size, v, name, &se->runs, &se->n_runs))
+		return error("pid %d: cannot save shared memory", task->pid);
 	return 0;
 }
 

@@ -48,6 +48,10 @@ int dump_mm_areas(struct task *task);
 /* Save the shared anonymous memory objects it maps that the tree has not
  * saved yet (into task->shared): one thread at a time. */
 int dump_mm_shmem(struct task *task, struct version *v);
+/* The data of file fd (size bytes, holes left out) into raw image `name`,
+ * as page runs at file offsets (vaddr) added to *runs. */
+int dump_file_data(int fd, uint64_t size, struct version *v, const char *name, PageRun ***runs,
+		   size_t *n_runs);
 /* Find the pages of every area (PAGEMAP_SCAN) and where each goes: pages
  * that parent (already scanned; NULL for none) shares copy-on-write go to
  * where its own copy is, the others to pages-PID.img, in order. */

@@ -438,6 +438,29 @@ int proc_parse_timers(pid_t pid, struct proc_timer **t, size_t *n)
 	return proc_parse_timers_text(text, t, n);
 }
 
+/* "\t1: POSIX  ADVISORY  WRITE 1234 fe:00:5678 10 EOF" (lock_get_status()
+ * of fs/locks.c); a lease says e.g. "LEASE  ACTIVE    READ". */
+static int parse_lock_line(const char *s, struct proc_lock *l)
+{
+	char how[16], rw[16], end[24];
+	unsigned long long start;
+
+	memset(l, 0, sizeof(*l));
+	if (sscanf(s, " %*d: %15s %15s %15s %d %*x:%*x:%*u %llu %23s", l->name, how, rw, &l->pid,
+		   &start, end) != 6)
+		return -1;
+	l->type = !strcmp(l->name, "FLOCK") ? PROC_LOCK_FLOCK :
+		  !strcmp(l->name, "POSIX") ? PROC_LOCK_POSIX :
+		  !strcmp(l->name, "OFDLCK") ? PROC_LOCK_OFD : PROC_LOCK_OTHER;
+	l->mandatory = !strcmp(how, "MANDATORY");
+	l->write = !strcmp(rw, "WRITE");
+	if (l->type != PROC_LOCK_OTHER && !l->write && strcmp(rw, "READ"))
+		l->type = PROC_LOCK_OTHER;	/* neither: not a lock we know */
+	l->start = start;
+	l->end = !strcmp(end, "EOF") ? UINT64_MAX : strtoull(end, NULL, 10);
+	return 0;
+}
+
 int proc_parse_fdinfo_text(const char *text, struct proc_fdinfo *fi)
 {
 	memset(fi, 0, sizeof(*fi));
@@ -454,8 +477,15 @@ int proc_parse_fdinfo_text(const char *text, struct proc_fdinfo *fi)
 		else if (!strncmp(line, "eventfd-count:", 14)) {
 			fi->eventfd = true;
 			fi->eventfd_count = strtoull(line + 14, NULL, 16);	/* printed in hex */
-		} else if (!strncmp(line, "eventfd-semaphore:", 18))
+		} else if (!strncmp(line, "eventfd-semaphore:", 18)) {
 			fi->eventfd_semaphore = atoi(line + 18);
+		} else if (!strncmp(line, "lock:", 5)) {
+			if (fi->n_locks >= 0 && fi->n_locks < PROC_FD_LOCKS &&
+			    !parse_lock_line(line + 5, &fi->locks[fi->n_locks]))
+				fi->n_locks++;
+			else
+				fi->n_locks = -1;
+		}
 		line = next;
 	}
 	return 0;

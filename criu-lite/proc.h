@@ -103,6 +103,19 @@ struct proc_timer {
 int proc_parse_timers_text(const char *text, struct proc_timer **t, size_t *n);
 int proc_parse_timers(pid_t pid, struct proc_timer **t, size_t *n);
 
+/* A "lock:" line of fdinfo: a lock held through this open file. */
+enum proc_lock_type { PROC_LOCK_FLOCK = 1, PROC_LOCK_POSIX, PROC_LOCK_OFD, PROC_LOCK_OTHER };
+#define PROC_FD_LOCKS	16
+
+struct proc_lock {
+	int type;			/* PROC_LOCK_* */
+	char name[16];			/* as fdinfo says it: FLOCK, POSIX, OFDLCK, LEASE, ... */
+	bool mandatory;			/* MANDATORY instead of ADVISORY */
+	bool write;			/* WRITE; else READ (or a lease's other words) */
+	int pid;			/* its holder as fdinfo says (-1 for OFD locks) */
+	uint64_t start, end;		/* bytes, end inclusive; UINT64_MAX: EOF */
+};
+
 struct proc_fdinfo {
 	uint64_t pos;
 	unsigned flags;
@@ -110,6 +123,8 @@ struct proc_fdinfo {
 	bool eventfd;			/* an eventfd: these two are set */
 	uint64_t eventfd_count;
 	bool eventfd_semaphore;
+	struct proc_lock locks[PROC_FD_LOCKS];
+	int n_locks;			/* more than PROC_FD_LOCKS: -1 */
 };
 
 int proc_parse_fdinfo_text(const char *text, struct proc_fdinfo *fi);

@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 
 #include "exitcodes.h"
+#include "files.h"
 #include "image.h"
 #include "infect.h"
 #include "log.h"
@@ -79,6 +80,7 @@ struct rtree {
 	bool pidns;		/* in a new pid namespace, under an init of ours */
 	bool own_init;		/* in a new pid namespace whose init is the root */
 	bool ns_image;		/* the checkpoint is of a ckpt init's namespace */
+	bool allow_changed;	/* --allow-changed-files: a warning, not a refusal */
 	pid_t init;		/* our init, as we see it */
 	int vdfd;
 	uint64_t tramp;		/* free in every image and in ckpt itself */
@@ -87,7 +89,8 @@ struct rtree {
 
 	/* Pipes and shared memory, made once by us before the tree and
 	 * inherited by every process at shared_base + i: pipe k at 2k (read)
-	 * and 2k + 1 (write), then the shared memory objects. */
+	 * and 2k + 1 (write), then the shared memory objects, the deleted
+	 * files and the FIFOs. */
 	SharedEntry *shared;
 	int shared_base;
 	size_t nr_shared;
@@ -241,18 +244,26 @@ static int check_machine(const struct rtree *r, const Inventory *inv)
 				return -1;
 		for (size_t i = 0; i < p->mm->n_vmas; i++) {
 			const VmaEntry *e = p->mm->vmas[i];
+			char what[48], buf[160];
+			const char *change;
 			struct stat st;
 
 			if (!e->path || vma_is_shared_object(e->kind))
 				continue;
 			if (stat(e->path, &st))
 				return error_errno("mapped file '%s' is missing", e->path);
-			if (e->has_file_size && (uint64_t)st.st_size != e->file_size &&
-			    e->kind != VMA_FILE_SHARED)
-				return error("mapped file '%s' changed since the dump (size %lu, was %lu)",
-					     e->path, (unsigned long)st.st_size,
-					     (unsigned long)e->file_size);
+			/* A shared mapping's file is the memory: it changes with it. */
+			if (!e->has_file_size || e->kind == VMA_FILE_SHARED)
+				continue;
+			change = file_change(e->file_size, e->has_file_mtime ? e->file_mtime : 0,
+					     e->has_file_ino ? e->file_ino : 0, &st, buf, sizeof(buf));
+			snprintf(what, sizeof(what), "the mapping at %#lx", (unsigned long)e->start);
+			if (change && report_changed_file(p->pid, what, e->path, change, NULL,
+							  r->allow_changed))
+				return -1;
 		}
+		if (files_check_paths(p->pid, p->files, inv->leave_running, r->allow_changed))
+			return -1;
 	}
 	return 0;
 }
@@ -705,6 +716,9 @@ static int drive_state(struct rtree *r, struct plan *p)
 	if (task_syscall_ok(task, &task->threads[0], SYS_close_range, "close the restorer's fds",
 			    NULL, p->fd_base, ~0U, 0, 0, 0, 0))
 		return -1;
+	/* Only now: closing any fd of a file drops the process's POSIX locks on it. */
+	if (restore_posix_locks(task))
+		return -1;
 	if (create_threads(task, p))
 		return -1;
 	for (size_t i = 0; i < task->nr_threads; i++)
@@ -883,9 +897,22 @@ static int join_check(struct page_check *c)
 	return c->ret;
 }
 
+/* A new pipe's (or an empty FIFO's) size and data, through its write end
+ * wfd; `what` names it for the messages. */
+static int fill_pipe(int wfd, const PipeEntry *pe, const char *what)
+{
+	if (pe->size && fcntl(wfd, F_SETPIPE_SZ, pe->size) < 0)
+		return error_errno("cannot give %s its size of %u bytes (above "
+				   "/proc/sys/fs/pipe-max-size?)", what, pe->size);
+	if (pe->data.len && write(wfd, pe->data.data, pe->data.len) != (ssize_t)pe->data.len)
+		return error_errno("cannot put back the data of %s", what);
+	return 0;
+}
+
 static int make_pipe(struct rtree *r, size_t k)
 {
 	const PipeEntry *pe = r->shared->pipes[k];
+	char what[48];
 	int fds[2];
 
 	if (pe->has_outside_fd) {
@@ -906,11 +933,9 @@ static int make_pipe(struct rtree *r, size_t k)
 	}
 	if (pipe2(fds, 0))
 		return error_errno("cannot make a pipe");
-	if (pe->size && fcntl(fds[1], F_SETPIPE_SZ, pe->size) < 0)
-		return error_errno("cannot give pipe %lu its size of %u bytes (above "
-				   "/proc/sys/fs/pipe-max-size?)", (unsigned long)pe->ino, pe->size);
-	if (pe->data.len && write(fds[1], pe->data.data, pe->data.len) != (ssize_t)pe->data.len)
-		return error_errno("cannot put back the data of pipe %lu", (unsigned long)pe->ino);
+	snprintf(what, sizeof(what), "pipe %lu", (unsigned long)pe->ino);
+	if (fill_pipe(fds[1], pe, what))
+		return -1;
 	if (fcntl(fds[0], F_SETFL, pe->flags_r) || fcntl(fds[1], F_SETFL, pe->flags_w) ||
 	    move_fd(fds[0], r->shared_base + 2 * k) || move_fd(fds[1], r->shared_base + 2 * k + 1))
 		return error_errno("cannot set up pipe %lu", (unsigned long)pe->ino);
@@ -927,17 +952,8 @@ static int shmem_object(const ShmemEntry *se)
 	void *map;
 	int fd;
 
-	if (se->path) {
-		fd = open(se->path, O_RDWR | O_CREAT | O_EXCL, 0600);
-		if (fd < 0)
-			return error_errno("cannot make the deleted file '%s' again", se->path);
-		unlink(se->path);
-		if (ftruncate(fd, se->size)) {
-			close(fd);
-			return error_errno("cannot size the deleted file '%s'", se->path);
-		}
-		return fd;
-	}
+	if (se->path)
+		return make_deleted_file(se->path, S_IFREG | 0600, -1, -1, se->size);
 	map = mmap(NULL, se->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
 		return error_errno("cannot make shared memory of %lu bytes", (unsigned long)se->size);
@@ -1012,76 +1028,123 @@ static int sysv_segment(struct rtree *r, const ShmemEntry *se)
 	return id;
 }
 
-/* The segment's memory, attached here, and an fd of it for the shared
- * range (map_files gives the object behind the attach). */
-static int sysv_object(struct rtree *r, const ShmemEntry *se, uint8_t **map)
+/* A SysV segment, as an fd of its memory (map_files of an attach of
+ * ours gives the object behind it) for the shared range. */
+static int sysv_object(struct rtree *r, const ShmemEntry *se)
 {
 	int id = sysv_segment(r, se), fd;
 	char path[96];
+	void *map;
 
 	if (id < 0)
 		return -1;
-	*map = shmat(id, NULL, 0);
-	if (*map == (void *)-1)
+	map = shmat(id, NULL, 0);
+	if (map == (void *)-1)
 		return error_errno("cannot attach SysV shared memory %d", id);
-	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)*map,
-		 (unsigned long)*map + ((se->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)map,
+		 (unsigned long)map + ((se->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
 	fd = open(path, O_RDWR);
-	if (fd < 0) {
-		shmdt(*map);
+	shmdt(map);
+	if (fd < 0)
 		return error_errno("cannot keep SysV shared memory %d", id);
-	}
 	return fd;
 }
 
-/* Shared memory k: made, filled from its image through a mapping of ours,
- * and put at its place in the shared range. */
+/* The data of a file (fd, of size bytes) from the raw image `name`: runs at
+ * file offsets, through a mapping of ours. */
+static int fill_from_image(struct rtree *r, int fd, uint64_t size, PageRun **runs, size_t n_runs,
+			   const char *name)
+{
+	cleanup_close int img = -1;
+	uint8_t *map;
+	int ret = 0;
+
+	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
+	if (img < 0)
+		return error_errno("cannot open image '%s'", name);
+	if (!size)
+		return 0;
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return error_errno("cannot map the object of image '%s'", name);
+	for (size_t i = 0; i < n_runs && !ret; i++) {
+		const PageRun *run = runs[i];
+		uint64_t len = run->nr * PAGE_SIZE;
+
+		if (run->vaddr + len > size)
+			len = size - run->vaddr;
+		if (run->vaddr >= size || pread_all(img, map + run->vaddr, len, run->off))
+			ret = error("image '%s' is shorter than its runs", name);
+	}
+	munmap(map, size);
+	return ret;
+}
+
+/* Shared memory k: made, filled from its image, and put at its place in
+ * the shared range. */
 static int make_shmem(struct rtree *r, size_t k)
 {
 	const ShmemEntry *se = r->shared->shmem[k];
 	char name[64];
-	cleanup_close int img = -1;
-	uint8_t *map;
-	int fd, ret = 0;
+	int fd;
 
 	if (!se->size)
 		return error("shared memory %lu has no size", (unsigned long)se->ino);
 	shmem_image_name(se, name, sizeof(name));
-	img = openat(r->vdfd, name, O_RDONLY | O_CLOEXEC);
-	if (img < 0)
+	if (faccessat(r->vdfd, name, R_OK, 0))
 		return error_errno("cannot open image '%s'", name);
-	if (se->sysv) {
-		fd = sysv_object(r, se, &map);
-		if (fd < 0)
-			return -1;
-	} else {
-		fd = shmem_object(se);
-		if (fd < 0)
-			return -1;
-		map = mmap(NULL, se->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	}
-	if (map == MAP_FAILED) {
+	fd = se->sysv ? sysv_object(r, se) : shmem_object(se);
+	if (fd < 0)
+		return -1;
+	if (fill_from_image(r, fd, se->size, se->runs, se->n_runs, name) ||
+	    move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k)) {
 		close(fd);
-		return error_errno("cannot map shared memory %lu", (unsigned long)se->ino);
+		return error_errno("cannot keep shared memory %lu", (unsigned long)se->ino);
 	}
-	for (size_t i = 0; i < se->n_runs && !ret; i++) {
-		const PageRun *run = se->runs[i];
-		uint64_t len = run->nr * PAGE_SIZE;
+	return 0;
+}
 
-		if (run->vaddr + len > se->size)
-			len = se->size - run->vaddr;
-		if (run->vaddr >= se->size || pread_all(img, map + run->vaddr, len, run->off))
-			ret = error("image '%s' is shorter than its runs", name);
-	}
-	if (se->sysv)
-		shmdt(map);
-	else
-		munmap(map, se->size);
-	if (!ret && move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + k))
-		ret = error_errno("cannot keep shared memory %lu", (unsigned long)se->ino);
-	if (ret)
+/* Deleted file k: made again in its directory with its data from
+ * deleted-ID.img, and unlinked; after the shared memory in the shared
+ * range (shared_deleted_fd() in files-reg.c finds it there). */
+static int make_deleted(struct rtree *r, size_t k)
+{
+	const DeletedFile *df = r->shared->deleted[k];
+	char name[64];
+	int fd;
+
+	snprintf(name, sizeof(name), "deleted-%u.img", df->id);
+	fd = make_deleted_file(df->path, df->mode, df->uid, df->gid, df->size);
+	if (fd < 0)
+		return -1;
+	if (fill_from_image(r, fd, df->size, df->runs, df->n_runs, name) ||
+	    move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + r->shared->n_shmem + k)) {
 		close(fd);
-	return ret;
+		return error_errno("cannot make the deleted file '%s' again", df->path);
+	}
+	return 0;
+}
+
+/* FIFO k: opened by path (open_fifo() in files-reg.c), its size and data
+ * put back if it was empty, at its place in the shared range, after the
+ * deleted files. */
+static int make_fifo(struct rtree *r, size_t k)
+{
+	const FifoEntry *fe = r->shared->fifos[k];
+	char what[PATH_MAX + 16];
+	bool fresh;
+	int fd = open_fifo(fe, &fresh);
+
+	if (fd < 0)
+		return -1;
+	snprintf(what, sizeof(what), "the FIFO '%s'", fe->path);
+	if ((fresh && fill_pipe(fd, fe->pipe, what)) ||
+	    move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + r->shared->n_shmem +
+		    r->shared->n_deleted + k)) {
+		close(fd);
+		return error_errno("cannot keep the FIFO '%s'", fe->path);
+	}
+	return 0;
 }
 
 static int make_shared(struct rtree *r)
@@ -1103,6 +1166,12 @@ static int make_shared(struct rtree *r)
 			return -1;
 	for (size_t k = 0; k < r->shared->n_shmem; k++)
 		if (make_shmem(r, k))
+			return -1;
+	for (size_t k = 0; k < r->shared->n_deleted; k++)
+		if (make_deleted(r, k))
+			return -1;
+	for (size_t k = 0; k < r->shared->n_fifos; k++)
+		if (make_fifo(r, k))
 			return -1;
 	return sk_make_all(r->shared, r->shared_base + shared_sk_base(r->shared));
 }
@@ -1376,7 +1445,8 @@ static int release_tree(struct rtree *r)
 
 int restore(const struct restore_opts *o)
 {
-	struct rtree r = { .sync = { -1, -1 }, .pidns = o->pidns };
+	struct rtree r = { .sync = { -1, -1 }, .pidns = o->pidns,
+			   .allow_changed = o->allow_changed_files };
 	struct page_check check = { 0 };
 	Inventory *inv = NULL;
 	unsigned number;

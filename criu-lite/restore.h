@@ -8,6 +8,7 @@ struct restore_opts {
 	unsigned version;	/* 0: the newest */
 	bool detach;
 	bool pidns;		/* into a new pid and mount namespace */
+	bool allow_changed_files;	/* files changed since the dump: warn, go on */
 };
 
 /* Returns the exit status for ckpt: without --detach, the restored

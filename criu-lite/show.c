@@ -27,6 +27,7 @@
 #include <sys/user.h>
 
 #include "exitcodes.h"
+#include "files.h"
 #include "image.h"
 #include "json.h"
 #include "log.h"
@@ -71,6 +72,7 @@ struct view {
 	size_t nr_procs;
 	struct file_view *files;
 	size_t nr_files;
+	SharedEntry *shared;	/* shared.img, NULL if there is none or it is bad */
 };
 
 static int cmp_run(const void *a, const void *b)
@@ -220,6 +222,12 @@ static int load(const struct show_opts *o, struct view *v)
 			return -1;
 		v->nr_procs++;
 	}
+	/* Only for its FIFOs and deleted files: the rest shows without it. */
+	if (!faccessat(vdfd, "shared.img", F_OK, 0)) {
+		v->shared = img_read(vdfd, "shared.img", IMG_SHARED, &shared_entry__descriptor);
+		if (!v->shared)
+			clear_error();
+	}
 	return load_files(vdfd, v);
 }
 
@@ -241,6 +249,8 @@ static void view_free(struct view *v)
 	free(v->procs);
 	if (v->tree)
 		pstree__free_unpacked(v->tree, NULL);
+	if (v->shared)
+		shared_entry__free_unpacked(v->shared, NULL);
 	for (size_t i = 0; i < v->nr_files; i++)
 		free(v->files[i].name);
 	free(v->files);
@@ -951,6 +961,41 @@ static void print_memory(const struct proc_view *p, FILE *f)
 		fprintf(f, "    (%s of saved pages lie outside every area)\n", fmt_size(p->unplaced));
 }
 
+/* "flock write", "POSIX read 100-EOF", "OFD write 0-4". */
+static const char *lock_name(const FileLock *l)
+{
+	static const char *types[] = { "?", "flock", "POSIX", "OFD" };
+	char *s = tmpbuf();
+	int n = snprintf(s, 256, "%s %s", types[l->type <= FILE_LOCK_OFD ? l->type : 0],
+			 l->write ? "write" : "read");
+
+	if (l->type == FILE_LOCK_FLOCK)
+		return s;
+	if (l->len)
+		snprintf(s + n, 256 - n, " %" PRIu64 "-%" PRIu64, l->start, l->start + l->len - 1);
+	else
+		snprintf(s + n, 256 - n, " %" PRIu64 "-EOF", l->start);
+	return s;
+}
+
+/* What the path-based kinds (files-reg.c) add to an fd's line. */
+static const char *path_fd_note(const FdEntry *e)
+{
+	char *s = tmpbuf();
+
+	size_t n = 0;
+
+	s[0] = 0;
+	if (e->kind == FD_DELETED)
+		n += snprintf(s, 256, " (deleted; %s, saved in deleted-%u.img)",
+			      fmt_size(e->has_size ? e->size : 0), e->deleted_id);
+	if (e->kind == FD_FIFO)
+		n += snprintf(s, 256, " (FIFO %u of shared.img)", e->fifo_id);
+	for (size_t i = 0; i < e->n_locks && n < 256; i++)
+		n += snprintf(s + n, 256 - n, " [%s]", lock_name(e->locks[i]));
+	return s;
+}
+
 static void print_fds(const FilesEntry *files, FILE *f)
 {
 	fprintf(f, "  fds (%zu)\n", files->n_fds);
@@ -964,8 +1009,8 @@ static void print_fds(const FilesEntry *files, FILE *f)
 
 		if (e->has_dup_of)
 			snprintf(dup, sizeof(dup), " (same open file as fd %d)", e->dup_of);
-		row(f, "    %-5d %-5s %10" PRIu64 "  %-32s %s%s", e->fd, fd_kind(e->mode), e->pos,
-		    open_flags(e->flags), safe(e->path), dup);
+		row(f, "    %-5d %-5s %10" PRIu64 "  %-32s %s%s%s", e->fd, fd_kind(e->mode), e->pos,
+		    open_flags(e->flags), safe(e->path), dup, path_fd_note(e));
 	}
 }
 
@@ -1040,12 +1085,44 @@ static void print_files(const struct view *v, FILE *f)
 	}
 }
 
+/* The FIFOs and deleted files of shared.img (files-reg.c's objects). */
+static void print_shared_paths(const SharedEntry *sh, FILE *f)
+{
+	if (!sh || (!sh->n_fifos && !sh->n_deleted))
+		return;
+	if (sh->n_fifos) {
+		fprintf(f, "\nFIFOs (%zu)\n    %-4s %10s %10s  %s\n", sh->n_fifos, "ID", "SIZE",
+			"UNREAD", "PATH");
+		for (size_t i = 0; i < sh->n_fifos; i++) {
+			const FifoEntry *fe = sh->fifos[i];
+
+			row(f, "    %-4u %10s %10s  %s", fe->id, fmt_size(fe->pipe->size),
+			    fmt_size(fe->pipe->data.len), safe(fe->path));
+		}
+	}
+	if (sh->n_deleted) {
+		fprintf(f, "\ndeleted files (%zu)\n    %-4s %-6s %10s %10s  %s\n", sh->n_deleted,
+			"ID", "MODE", "SIZE", "SAVED", "PATH");
+		for (size_t i = 0; i < sh->n_deleted; i++) {
+			const DeletedFile *df = sh->deleted[i];
+			uint64_t saved = 0;
+
+			for (size_t k = 0; k < df->n_runs; k++)
+				saved += df->runs[k]->nr * PAGE_SIZE;
+			row(f, "    %-4u %-6s %10s %10s  %s (in deleted-%u.img)", df->id,
+			    fmt_octal(df->mode & 07777, 4), fmt_size(df->size), fmt_size(saved),
+			    safe(df->path), df->id);
+		}
+	}
+}
+
 static void print_human(const struct view *v, FILE *f)
 {
 	print_header(v, f);
 	print_tree(v, f);
 	for (size_t i = 0; i < v->nr_procs; i++)
 		print_proc(&v->procs[i], f);
+	print_shared_paths(v->shared, f);
 	print_files(v, f);
 }
 
@@ -1271,6 +1348,23 @@ static void json_memory(struct json *j, const struct proc_view *p)
 	json_end_obj(j);
 }
 
+/* The fields of the path-based kinds (files-reg.c). */
+static void json_path_fd(struct json *j, const FdEntry *e)
+{
+	if (e->kind == FD_DELETED) {
+		json_bool(j, "deleted", true);
+		json_uint(j, "deleted_id", e->deleted_id);
+	}
+	if (e->kind == FD_FIFO)
+		json_uint(j, "fifo_id", e->fifo_id);
+	if (!e->n_locks)
+		return;
+	json_arr(j, "locks");
+	for (size_t i = 0; i < e->n_locks; i++)
+		json_str(j, NULL, lock_name(e->locks[i]));
+	json_end_arr(j);
+}
+
 static void json_fds(struct json *j, const FilesEntry *files)
 {
 	json_arr(j, "fds");
@@ -1290,6 +1384,7 @@ static void json_fds(struct json *j, const FilesEntry *files)
 			json_int(j, "dup_of", e->dup_of);
 		else
 			json_null(j, "dup_of");
+		json_path_fd(j, e);
 		json_end_obj(j);
 	}
 	json_end_arr(j);
@@ -1338,6 +1433,40 @@ static void json_proc(struct json *j, const struct proc_view *p)
 	json_memory(j, p);
 	json_fds(j, p->files);
 	json_end_obj(j);
+}
+
+/* An object of a shared list: its id and path, the rest to follow. */
+static void json_id_path(struct json *j, unsigned id, const char *path)
+{
+	json_obj(j, NULL);
+	json_uint(j, "id", id);
+	json_str(j, "path", path);
+}
+
+static void json_shared_paths(struct json *j, const SharedEntry *sh)
+{
+	json_arr(j, "fifos");
+	for (size_t i = 0; sh && i < sh->n_fifos; i++) {
+		const FifoEntry *fe = sh->fifos[i];
+
+		json_id_path(j, fe->id, fe->path);
+		json_uint(j, "size", fe->pipe->size);
+		json_uint(j, "unread", fe->pipe->data.len);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_arr(j, "deleted_files");
+	for (size_t i = 0; sh && i < sh->n_deleted; i++) {
+		const DeletedFile *df = sh->deleted[i];
+
+		json_id_path(j, df->id, df->path);
+		json_str(j, "mode", fmt_octal(df->mode, 6));
+		json_uint(j, "uid", df->uid);
+		json_uint(j, "gid", df->gid);
+		json_uint(j, "size", df->size);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
 }
 
 static void print_json(const struct view *v, FILE *f)
@@ -1404,6 +1533,7 @@ static void print_json(const struct view *v, FILE *f)
 	for (size_t i = 0; i < v->nr_procs; i++)
 		json_proc(j, &v->procs[i]);
 	json_end_arr(j);
+	json_shared_paths(j, v->shared);
 
 	json_arr(j, "files");
 	for (size_t i = 0; i < v->nr_files; i++) {

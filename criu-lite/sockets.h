@@ -27,10 +27,11 @@ void sk_restore_end(bool ok);
 int sk_check_tree(SharedEntry *sh);
 
 /* Where the sockets begin in the restorer's shared range: after the pipes
- * (two fds each) and the shared memory objects. */
+ * (two fds each), the shared memory objects, the deleted files and the
+ * FIFOs. */
 static inline size_t shared_sk_base(const SharedEntry *sh)
 {
-	return 2 * sh->n_pipes + sh->n_shmem;
+	return 2 * sh->n_pipes + sh->n_shmem + sh->n_deleted + sh->n_fifos;
 }
 
 /* Restore: the sockets take sk_count() places of the shared range from

@@ -27,7 +27,14 @@ A test may have a sidecar NAME.desc (JSON): "modes" (those it supports),
 "fg" (also run in fg by default), "args", "env", "refuse" (the dump must
 refuse: {"words": [...], "fds": [...]}), "requires" ({"python_import": [...],
 "program": [...]}),
-"compare" (a file that must equal the one of the plain run), "max_pages_mib"
+"compare" (a file that must equal the one of the plain run), "change"
+(in modes dump and leave, files to grow between the dump and the restore,
+{"append": {NAME: BYTES}, "move_away": [NAME], "words": [...]}: the restore
+must refuse with one line naming the pid and the words, and make no
+process; then, the files moved away put back, `restore
+--allow-changed-files` must restore), "allow_changed" (modes in
+which the restore is given --allow-changed-files: the test's own files
+change, as after a --leave-running dump the original writes on), "max_pages_mib"
 (the page images of the first dump must not be larger: pages shared
 copy-on-write are stored once), "min_shared_mib" (after a --leave-running
 dump the root still shares that much memory: the dump copied the pages
@@ -551,13 +558,13 @@ class Run:
             REAPER.reap()
             time.sleep(0.01)
 
-    def restore(self, pid=None, store=None):
+    def restore(self, pid=None, store=None, extra=()):
         pid = pid or self.pid
         store = store or self.store
         REAPER.forget(pid)
         if proc_state(pid) is not None:
             raise Fail('pid %d still in use before restore (state %s)' % (pid, proc_state(pid)))
-        rc, err = self.ckpt('restore', '-D', store, '--detach')
+        rc, err = self.ckpt('restore', '-D', store, '--detach', *extra)
         if rc != 0:
             raise Fail('restore failed (exit %s): %s' % (rc, (err_lines(err) or ['no message'])[0]))
         REAPER.reap()
@@ -697,12 +704,12 @@ class Run:
             self.finish()
         elif m == 'dump':
             self.dump()
-            self.restore()
+            self.restore_changed()
             self.finish()
         elif m == 'leave':
             self.dump(leave=True)
             self.kill_original()
-            self.restore()
+            self.restore_changed()
             self.finish()
         elif m == 'twice':
             self.dump()
@@ -720,6 +727,30 @@ class Run:
             self.kill_original()
         if 'compare' in d and m != 'plain':
             self.compare(d['compare'])
+
+    def restore_changed(self):
+        """Restore; with a "change" in the .desc, grow its files first: the
+        restore must refuse, naming them, and make nothing, until
+        --allow-changed-files."""
+        ch = self.desc.get('change')
+        if not ch:
+            allow = self.mode in self.desc.get('allow_changed', [])
+            return self.restore(extra=['--allow-changed-files'] if allow else [])
+        for name, n in ch.get('append', {}).items():
+            with open(os.path.join(self.dir, name), 'ab') as f:
+                f.write(b'x' * n)
+        away = [os.path.join(self.dir, name) for name in ch.get('move_away', [])]
+        for path in away:
+            os.rename(path, path + '.away')
+        REAPER.forget(self.pid)
+        rc, err = self.ckpt('restore', '-D', self.store, '--detach')
+        self.log(one_line_error('restore of changed files', rc, err,
+                                [self.pid] + ch.get('words', [])))
+        if not wait_until(lambda: proc_state(self.pid) is None, 2):
+            raise Fail('process %d exists after the refused restore' % self.pid)
+        for path in away:
+            os.rename(path + '.away', path)
+        self.restore(extra=['--allow-changed-files'])
 
     def refused(self, leave):
         """The dump must refuse, name the pid (and fds), and leave the target running."""

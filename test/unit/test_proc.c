@@ -437,6 +437,33 @@ UNIT_TEST(fdinfo_eventfd)
 	CHECK(proc_parse_fdinfo_text("pos:\t0\nflags:\t02\n", &fi) == 0 && !fi.eventfd);
 }
 
+UNIT_TEST(fdinfo_locks)
+{
+	struct proc_fdinfo fi;
+
+	/* as this kernel (6.18) writes them */
+	CHECK(proc_parse_fdinfo_text("pos:\t0\nflags:\t0100002\nmnt_id:\t27\nino:\t10954510\n"
+				     "lock:\t1: POSIX  ADVISORY  WRITE 29916 fe:00:10954510 10 29\n"
+				     "lock:\t2: POSIX  ADVISORY  READ 29916 fe:00:10954510 100 EOF\n"
+				     "lock:\t3: FLOCK  ADVISORY  WRITE 29916 fe:00:10954509 0 EOF\n"
+				     "lock:\t4: OFDLCK ADVISORY  WRITE -1 fe:00:10954511 0 4\n"
+				     "lock:\t5: LEASE  ACTIVE    READ 77 00:2a:12 0 EOF\n", &fi) == 0);
+	CHECK_INT(fi.n_locks, 5);
+	CHECK(fi.locks[0].type == PROC_LOCK_POSIX && fi.locks[0].write && fi.locks[0].pid == 29916);
+	CHECK(fi.locks[0].start == 10 && fi.locks[0].end == 29 && !fi.locks[0].mandatory);
+	CHECK(fi.locks[1].type == PROC_LOCK_POSIX && !fi.locks[1].write);
+	CHECK(fi.locks[1].start == 100 && fi.locks[1].end == UINT64_MAX);
+	CHECK(fi.locks[2].type == PROC_LOCK_FLOCK && fi.locks[2].write);
+	CHECK(fi.locks[3].type == PROC_LOCK_OFD && fi.locks[3].pid == -1 && fi.locks[3].end == 4);
+	CHECK(fi.locks[4].type == PROC_LOCK_OTHER && fi.locks[4].pid == 77);
+	CHECK_STR(fi.locks[4].name, "LEASE");
+	CHECK(proc_parse_fdinfo_text("lock:\t1: POSIX  MANDATORY WRITE 5 fe:00:1 0 EOF\n", &fi) == 0);
+	CHECK(fi.n_locks == 1 && fi.locks[0].mandatory);
+	/* a line we cannot read, or too many, is not silently dropped */
+	CHECK(proc_parse_fdinfo_text("lock:\tsomething new\n", &fi) == 0 && fi.n_locks == -1);
+	CHECK(proc_parse_fdinfo_text("pos:\t0\n", &fi) == 0 && fi.n_locks == 0);
+}
+
 UNIT_TEST(fdinfo_of_self)
 {
 	struct proc_fdinfo fi;
@@ -501,6 +528,7 @@ int main(int argc, char **argv)
 		UNIT_ENTRY(timers_none),
 		UNIT_ENTRY(fdinfo_sample),
 		UNIT_ENTRY(fdinfo_eventfd),
+		UNIT_ENTRY(fdinfo_locks),
 		UNIT_ENTRY(fdinfo_of_self),
 		UNIT_ENTRY(limits_of_self),
 		UNIT_ENTRY(limits_short));

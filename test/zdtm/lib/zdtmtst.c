@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 int test_argc;
 char **test_argv;
@@ -364,4 +366,56 @@ uint64_t test_rand64(uint64_t *state)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+static volatile sig_atomic_t child_stop;
+
+static void child_on_term(int sig)
+{
+	(void)sig;
+	child_stop = 1;
+}
+
+pid_t test_child(int (*setup)(void), int (*after)(void))
+{
+	struct timespec ts = { 10, 0 };
+	sigset_t usr1, old;
+	pid_t child;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	child = fork();
+	if (child < 0)
+		fail("fork: %s", strerror(errno));
+	if (child == 0) {
+		sigset_t none;
+		int r;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		signal(SIGTERM, child_on_term);
+		r = setup ? setup() : 0;
+		if (r)
+			_exit(r);
+		kill(getppid(), SIGUSR1);
+		sigemptyset(&none);
+		while (!child_stop)
+			sigsuspend(&none);
+		_exit(after ? after() : 0);
+	}
+	if (sigtimedwait(&usr1, NULL, &ts) != SIGUSR1)
+		fail("the child %d did not get ready", child);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return child;
+}
+
+void test_child_end(pid_t child)
+{
+	int status;
+
+	kill(child, SIGTERM);
+	if (waitpid(child, &status, 0) != child)
+		fail("waitpid %d: %s", child, strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail("the child ended with status %#x", status);
 }

@@ -53,6 +53,12 @@ ssize_t test_read_file(const char *path, char *buf, size_t size);
 uint64_t test_sigmask(void);
 /* Value of an "Key:\tvalue" line of /proc/self/status (or a task's), -1 if absent. */
 long long test_status_field(const char *status_path, const char *key);
+/* A child of the test, in the tree at the dump: it runs setup() (non-zero:
+ * it exits with that), tells us it is ready, waits for SIGTERM, then exits
+ * with after()'s value (0: all is well).  Returns once it is ready. */
+pid_t test_child(int (*setup)(void), int (*after)(void));
+/* SIGTERM to it; it must exit 0. */
+void test_child_end(pid_t child);
 /* A fast deterministic pseudo-random generator (splitmix64). */
 uint64_t test_rand64(uint64_t *state);
 
