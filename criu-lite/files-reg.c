@@ -18,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <linux/magic.h>
@@ -93,6 +94,13 @@ static int dump_locks(struct task *task, int fd, const char *link, const struct 
 		e->locks[e->n_locks++] = l;
 	}
 	return 0;
+}
+
+/* A memfd's link is "/memfd:NAME (deleted)": a deleted file, of no
+ * directory, made again with memfd_create(). */
+bool is_memfd(const char *path)
+{
+	return !strncmp(path, "/memfd:", 7);
 }
 
 /*
@@ -405,9 +413,13 @@ static bool pseudo_file(const char *path)
 	return false;
 }
 
-/* A deleted file is made again in its directory: that must be there. */
+/* A deleted file is made again in its directory: that must be there (a
+ * memfd has none). */
 static int check_deleted_dir(pid_t pid, const FdEntry *e)
 {
+	if (is_memfd(e->path))
+		return 0;
+
 	cleanup_free char *dir = xstrdup(e->path);
 	char *slash = strrchr(dir, '/');
 	struct stat st;
@@ -561,6 +573,13 @@ int dump_files_data(struct task *task, struct version *v)
 		df->size = st.st_size;
 		df->dev = st.st_dev;
 		df->ino = st.st_ino;
+		if (is_memfd(df->path)) {
+			int seals = fcntl(fd, F_GET_SEALS);
+
+			df->has_memfd = df->has_seals = true;
+			df->memfd = true;
+			df->seals = seals < 0 ? 0 : seals;
+		}
 		sh->deleted = xrealloc(sh->deleted, (sh->n_deleted + 1) * sizeof(df));
 		sh->deleted[sh->n_deleted++] = df;
 		e->deleted_id = df->id;
@@ -583,9 +602,13 @@ int dump_files_data(struct task *task, struct version *v)
  */
 int make_deleted_file(const char *path, mode_t mode, int uid, int gid, uint64_t size)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	/* a memfd: sealing allowed, its seals come after its data */
+	int fd = is_memfd(path) ? memfd_create(path + 7, MFD_CLOEXEC | MFD_ALLOW_SEALING) :
+		 open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
-	if (fd >= 0) {
+	if (fd >= 0 && is_memfd(path)) {
+		/* nothing to unlink */
+	} else if (fd >= 0) {
 		unlink(path);
 	} else if (errno == EEXIST) {
 		cleanup_free char *dir = xstrdup(path);

@@ -80,6 +80,9 @@ int open_fifo(const FifoEntry *fe, bool *fresh);
 /* Restore, in the restorer: a deleted file made again (unlinked at once),
  * with mode, owner (uid -1: ours) and size; its fd, or -1 after error(). */
 int make_deleted_file(const char *path, mode_t mode, int uid, int gid, uint64_t size);
+/* A path of a memfd ("/memfd:NAME"), which make_deleted_file() makes with
+ * memfd_create(). */
+bool is_memfd(const char *path);
 
 /* files-epoll.c: the interest list at dump; at restore an empty epoll in
  * the main pass, its targets once every other fd is there. */

@@ -1118,6 +1118,7 @@ static int make_deleted(struct rtree *r, size_t k)
 	if (fd < 0)
 		return -1;
 	if (fill_from_image(r, fd, df->size, df->runs, df->n_runs, name) ||
+	    (df->seals && fcntl(fd, F_ADD_SEALS, df->seals)) ||
 	    move_fd(fd, r->shared_base + 2 * r->shared->n_pipes + r->shared->n_shmem + k)) {
 		close(fd);
 		return error_errno("cannot make the deleted file '%s' again", df->path);
