@@ -6,6 +6,10 @@
  *             "it_interval: (S, NS)".
  * The time left is kept as such: an absolute timer is set again to now plus
  * the time left on its clock.  Ticks come back with TFD_IOC_SET_TICKS.
+ *   inotify:  "inotify wd:N ino:X sdev:X mask:X ignored_mask:X
+ *             fhandle-bytes:N fhandle-type:N f_handle:HEX" per watch: the
+ *             watched file is opened from its handle (open_by_handle_at on
+ *             a mount of its file system) to learn its path.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +19,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 
 #include "files.h"
@@ -81,6 +88,182 @@ int dump_timerfd(pid_t pid, int fd, FdEntry *e)
 	return 0;
 }
 
+/* A mount point of file system sdev (the kernel's dev_t: major << 20 |
+ * minor) in pid's mounts, the one of its root preferred; NULL if none. */
+static char *mount_of(pid_t pid, unsigned long sdev)
+{
+	char path[64], *text, *line, *best = NULL;
+	unsigned maj = sdev >> 20, min = sdev & 0xfffff;
+
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
+	text = read_file(path, NULL);
+	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		unsigned a, b;
+		char root[4096], point[4096];
+
+		if (sscanf(line, "%*d %*d %u:%u %4095s %4095s", &a, &b, root, point) != 4 ||
+		    a != maj || b != min)
+			continue;
+		if (!best || !strcmp(root, "/")) {
+			free(best);
+			best = xstrdup(point);
+		}
+		if (!strcmp(root, "/"))
+			break;
+	}
+	free(text);
+	return best;
+}
+
+/* The path of the file a watch's handle names, or NULL after error(). */
+static char *watch_path(pid_t pid, int fd, int wd, unsigned long sdev, unsigned bytes, int type,
+			const char *hex)
+{
+	struct file_handle *fh = xzalloc(sizeof(*fh) + bytes + 1);
+	cleanup_free char *mnt = mount_of(pid, sdev);
+	char link[64], buf[4096];
+	int mfd = -1, f = -1;
+	ssize_t n = -1;
+
+	fh->handle_bytes = bytes;
+	fh->handle_type = type;
+	for (unsigned i = 0; i < bytes && hex[2 * i] && hex[2 * i + 1]; i++) {
+		char b[3] = { hex[2 * i], hex[2 * i + 1], 0 };
+
+		fh->f_handle[i] = strtoul(b, NULL, 16);
+	}
+	if (mnt)
+		mfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mfd >= 0)
+		f = open_by_handle_at(mfd, fh, O_PATH | O_CLOEXEC);
+	if (f >= 0) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", f);
+		n = readlink(link, buf, sizeof(buf) - 1);
+	}
+	free(fh);
+	if (mfd >= 0)
+		close(mfd);
+	if (f >= 0)
+		close(f);
+	if (n <= 0)
+		return error_errno("pid %d: fd %d (inotify): the file of watch %d cannot be found",
+				   pid, fd, wd), NULL;
+	buf[n] = 0;
+	if (n > 10 && !strcmp(buf + n - 10, " (deleted)"))
+		return error("pid %d: fd %d (inotify): watch %d is on the deleted file '%.*s', "
+			     "which ckpt cannot watch again", pid, fd, wd, (int)n - 10, buf), NULL;
+	return xstrdup(buf);
+}
+
+/* Events queued and not read are not carried: the log says so. */
+static void warn_unread_events(pid_t pid, int fd)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	int f = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
+	int n = 0;
+
+	if (f >= 0 && !ioctl(f, FIONREAD, &n) && n > 0)
+		pr_warn("pid %d: fd %d (inotify): %d bytes of events not read yet are not carried",
+			pid, fd, n);
+	if (f >= 0)
+		close(f);
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
+int dump_inotify(pid_t pid, int fd, FdEntry *e)
+{
+	cleanup_free char *text = fdinfo_text(pid, fd);
+	char *line;
+
+	if (!text)
+		return error_errno("pid %d: fd %d: cannot read its fdinfo", pid, fd);
+	e->kind = FD_INOTIFY;
+	warn_unread_events(pid, fd);
+	for (line = text; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line)) {
+		unsigned long ino, sdev;
+		unsigned mask, ignored, bytes;
+		int wd, type;
+		char hex[260];
+		InotifyWatchEntry *w;
+
+		if (sscanf(line, "inotify wd:%d ino:%lx sdev:%lx mask:%x ignored_mask:%x "
+			   "fhandle-bytes:%x fhandle-type:%x f_handle:%259s", &wd, &ino, &sdev, &mask,
+			   &ignored, &bytes, &type, hex) != 8)
+			continue;
+		w = xmalloc(sizeof(*w));
+		inotify_watch_entry__init(w);
+		w->wd = wd;
+		w->mask = mask;
+		w->path = watch_path(pid, fd, wd, sdev, bytes, type, hex);
+		if (!w->path)
+			return -1;
+		e->inotify = xrealloc(e->inotify, (e->n_inotify + 1) * sizeof(w));
+		e->inotify[e->n_inotify++] = w;
+	}
+	return 0;
+}
+
+static int cmp_wd(const void *a, const void *b)
+{
+	const InotifyWatchEntry *x = *(InotifyWatchEntry * const *)a;
+	const InotifyWatchEntry *y = *(InotifyWatchEntry * const *)b;
+
+	return x->wd - y->wd;
+}
+
+/*
+ * The watches again, with their numbers: the kernel hands out the next
+ * number after the last one it gave, so a stand-in watch (on a memfd of
+ * ours) taken and dropped moves it on to the number wanted; the
+ * IN_IGNORED events that the stand-ins leave are read away at the end.
+ */
+static int make_inotify(const FdEntry *e, char *err, size_t errlen)
+{
+	InotifyWatchEntry **w = xmalloc((e->n_inotify + 1) * sizeof(*w));
+	int fd = inotify_init1(IN_NONBLOCK), dummy = memfd_create("ckpt-inotify", MFD_CLOEXEC);
+	char dpath[64], buf[4096];
+	int ret = fd;
+
+	memcpy(w, e->inotify, e->n_inotify * sizeof(*w));
+	qsort(w, e->n_inotify, sizeof(*w), cmp_wd);
+	snprintf(dpath, sizeof(dpath), "/proc/self/fd/%d", dummy);
+	for (size_t i = 0, last = 0; ret >= 0 && i < e->n_inotify; i++) {
+		int got = 0;
+
+		/* the next number given is last + 1: stand-ins up to wd - 1 */
+		while (got >= 0 && (int)last + 1 < w[i]->wd) {
+			got = inotify_add_watch(fd, dpath, IN_ACCESS);
+			if (got > 0 && !inotify_rm_watch(fd, got))
+				last = got;
+			else
+				got = -1;
+		}
+		if (got >= 0)
+			got = inotify_add_watch(fd, w[i]->path, w[i]->mask);
+		last = got;
+		if (got != w[i]->wd) {
+			snprintf(err, errlen, "fd %d (inotify): cannot watch '%s' again as watch %d "
+				 "(got %d): %s", e->fd, w[i]->path, w[i]->wd, got,
+				 got < 0 ? strerror(errno) : "numbers differ");
+			close(fd);
+			ret = -1;
+		}
+	}
+	if (fd < 0 || dummy < 0) {
+		snprintf(err, errlen, "fd %d: cannot make its inotify: %s", e->fd, strerror(errno));
+		ret = -1;
+	}
+	while (ret >= 0 && read(fd, buf, sizeof(buf)) > 0)
+		;
+	if (ret >= 0 && !(e->flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL, 0);
+	if (dummy >= 0)
+		close(dummy);
+	free(w);
+	return ret;
+}
+
 static struct timespec ts_of(uint64_t ns)
 {
 	return (struct timespec){ ns / 1000000000ULL, ns % 1000000000ULL };
@@ -91,6 +274,8 @@ int restore_anon_make(const FdEntry *e, char *err, size_t errlen)
 	int nb = e->flags & O_NONBLOCK;
 	int fd;
 
+	if (e->kind == FD_INOTIFY)
+		return make_inotify(e, err, errlen);
 	if (e->kind == FD_SIGNALFD) {
 		sigset_t mask;
 

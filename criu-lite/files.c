@@ -163,10 +163,12 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 			return -1;
 		return dump_epoll(task->pid, fd, e);
 	}
-	if (!strcmp(link, "anon_inode:[signalfd]") || !strcmp(link, "anon_inode:[timerfd]")) {
+	if (!strcmp(link, "anon_inode:[signalfd]") || !strcmp(link, "anon_inode:[timerfd]") ||
+	    !strcmp(link, "anon_inode:inotify")) {
 		if (fd_common(task->pid, fd, link, &st, &fi, e))
 			return -1;
-		return link[12] == 's' ? dump_signalfd(task->pid, fd, e) :
+		return link[11] == 'i' ? dump_inotify(task->pid, fd, e) :
+		       link[12] == 's' ? dump_signalfd(task->pid, fd, e) :
 		       dump_timerfd(task->pid, fd, e);
 	}
 	if (!strcmp(link, "anon_inode:[eventfd]")) {
@@ -359,7 +361,7 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 			fd = restore_epoll_make(e, err, errlen);
 			if (fd < 0)
 				return -1;
-		} else if (e->kind == FD_SIGNALFD || e->kind == FD_TIMERFD) {
+		} else if (e->kind == FD_SIGNALFD || e->kind == FD_TIMERFD || e->kind == FD_INOTIFY) {
 			fd = restore_anon_make(e, err, errlen);
 			if (fd < 0)
 				return -1;

@@ -24,6 +24,7 @@ enum fd_kind {
 	FD_EPOLL = 32,		/* an epoll with its interest list (files-epoll.c) */
 	FD_SIGNALFD = 33,	/* a signalfd with its mask (files-anon.c) */
 	FD_TIMERFD = 34,	/* a timerfd with its clock, time left, interval, ticks */
+	FD_INOTIFY = 35,	/* an inotify with its watches (files-anon.c) */
 };
 
 /* file_lock.type */
@@ -89,9 +90,11 @@ bool is_memfd(const char *path);
 int dump_epoll(pid_t pid, int fd, FdEntry *e);
 int restore_epoll_make(const FdEntry *e, char *err, size_t errlen);
 int restore_epoll_targets(const FdEntry *e, char *err, size_t errlen);
-/* files-anon.c: signalfd and timerfd; at restore the new fd, or -1 (err). */
+/* files-anon.c: signalfd, timerfd, inotify; at restore the new fd, or -1
+ * (err). */
 int dump_signalfd(pid_t pid, int fd, FdEntry *e);
 int dump_timerfd(pid_t pid, int fd, FdEntry *e);
+int dump_inotify(pid_t pid, int fd, FdEntry *e);
 int restore_anon_make(const FdEntry *e, char *err, size_t errlen);
 
 #endif
