@@ -43,7 +43,9 @@ static void __attribute__((noreturn)) member_main(const char *name, pid_t pgid, 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0 && write(fd, msg, n) == n)
 		rename(tmp, path);
-	_exit(0);
+	/* not gone before the other has looked at its parent */
+	for (;;)
+		pause();
 }
 
 static void check_result(const char *name)
@@ -114,6 +116,8 @@ int main(int argc, char **argv)
 	CHECK(kill(-l, SIGTERM) == 0, "kill(-%d): %s", l, strerror(errno));
 	check_result("m");
 	check_result("n");
+	kill(n, SIGKILL);
+	kill(m, SIGKILL);
 	CHECK(waitpid(m, &status, 0) == m, "waitpid(M)");
 	pass();
 }
