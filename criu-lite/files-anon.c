@@ -10,6 +10,9 @@
  *             fhandle-bytes:N fhandle-type:N f_handle:HEX" per watch: the
  *             watched file is opened from its handle (open_by_handle_at on
  *             a mount of its file system) to learn its path.
+ *   fanotify: "fanotify flags:X event-flags:X", then its marks: of an inode
+ *             (with a file handle, as inotify's), of a mount (mnt_id) or of a
+ *             file system (sdev), each with mflags, mask, ignored_mask.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/fanotify.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -116,8 +120,8 @@ static char *mount_of(pid_t pid, unsigned long sdev)
 }
 
 /* The path of the file a watch's handle names, or NULL after error(). */
-static char *watch_path(pid_t pid, int fd, int wd, unsigned long sdev, unsigned bytes, int type,
-			const char *hex)
+static char *watch_path(pid_t pid, int fd, const char *what, int wd, unsigned long sdev,
+			unsigned bytes, int type, const char *hex)
 {
 	struct file_handle *fh = xzalloc(sizeof(*fh) + bytes + 1);
 	cleanup_free char *mnt = mount_of(pid, sdev);
@@ -146,12 +150,12 @@ static char *watch_path(pid_t pid, int fd, int wd, unsigned long sdev, unsigned 
 	if (f >= 0)
 		close(f);
 	if (n <= 0)
-		return error_errno("pid %d: fd %d (inotify): the file of watch %d cannot be found",
-				   pid, fd, wd), NULL;
+		return error_errno("pid %d: fd %d (%s): the file of watch %d cannot be found",
+				   pid, fd, what, wd), NULL;
 	buf[n] = 0;
 	if (n > 10 && !strcmp(buf + n - 10, " (deleted)"))
-		return error("pid %d: fd %d (inotify): watch %d is on the deleted file '%.*s', "
-			     "which ckpt cannot watch again", pid, fd, wd, (int)n - 10, buf), NULL;
+		return error("pid %d: fd %d (%s): watch %d is on the deleted file '%.*s', "
+			     "which ckpt cannot watch again", pid, fd, what, wd, (int)n - 10, buf), NULL;
 	return xstrdup(buf);
 }
 
@@ -195,13 +199,113 @@ int dump_inotify(pid_t pid, int fd, FdEntry *e)
 		inotify_watch_entry__init(w);
 		w->wd = wd;
 		w->mask = mask;
-		w->path = watch_path(pid, fd, wd, sdev, bytes, type, hex);
+		w->path = watch_path(pid, fd, "inotify", wd, sdev, bytes, type, hex);
 		if (!w->path)
 			return -1;
 		e->inotify = xrealloc(e->inotify, (e->n_inotify + 1) * sizeof(w));
 		e->inotify[e->n_inotify++] = w;
 	}
 	return 0;
+}
+
+/* The mount point of mount mnt_id in pid's mountinfo, or NULL. */
+static char *mount_point(pid_t pid, int mnt_id)
+{
+	char path[64], *text, *line, *found = NULL;
+
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
+	text = read_file(path, NULL);
+	for (line = text; line && *line && !found;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		char point[4096];
+		int id;
+
+		if (sscanf(line, "%d %*d %*u:%*u %*s %4095s", &id, point) == 2 && id == mnt_id)
+			found = xstrdup(point);
+	}
+	free(text);
+	return found;
+}
+
+int dump_fanotify(pid_t pid, int fd, FdEntry *e)
+{
+	cleanup_free char *text = fdinfo_text(pid, fd);
+	FanotifyEntry *fe = xmalloc(sizeof(*fe));
+	const char *g = text ? field(text, "fanotify flags:") : NULL;
+	char *line;
+
+	fanotify_entry__init(fe);
+	e->kind = FD_FANOTIFY;
+	e->fanotify = fe;
+	if (!g || sscanf(g, "%x event-flags:%x", &fe->flags, &fe->event_flags) != 2)
+		return error("pid %d: fd %d: its fanotify fdinfo is not as expected", pid, fd);
+	warn_unread_events(pid, fd);
+	for (line = text; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line)) {
+		unsigned long ino, sdev;
+		unsigned mflags, mask, ignored, bytes;
+		int type, mnt_id, wd = (int)fe->n_marks + 1;
+		char hex[260];
+		FanotifyMarkEntry *m = xmalloc(sizeof(*m));
+
+		fanotify_mark_entry__init(m);
+		if (sscanf(line, "fanotify ino:%lx sdev:%lx mflags:%x mask:%x ignored_mask:%x "
+			   "fhandle-bytes:%x fhandle-type:%x f_handle:%259s", &ino, &sdev, &mflags,
+			   &mask, &ignored, &bytes, &type, hex) == 8) {
+			m->path = watch_path(pid, fd, "fanotify", wd, sdev, bytes, type, hex);
+		} else if (sscanf(line, "fanotify mnt_id:%x mflags:%x mask:%x ignored_mask:%x",
+				  &mnt_id, &mflags, &mask, &ignored) == 4) {
+			m->type = FAN_MARK_MOUNT;
+			m->path = mount_point(pid, mnt_id);
+			if (!m->path)
+				return error("pid %d: fd %d (fanotify): its mount %d is not in its "
+					     "mountinfo", pid, fd, mnt_id);
+		} else if (sscanf(line, "fanotify sdev:%lx mflags:%x mask:%x ignored_mask:%x",
+				  &sdev, &mflags, &mask, &ignored) == 4) {
+			m->type = FAN_MARK_FILESYSTEM;
+			m->path = mount_of(pid, sdev);
+			if (!m->path)
+				return error("pid %d: fd %d (fanotify): no mount of its file system "
+					     "%lx", pid, fd, sdev);
+		} else {
+			free(m);
+			continue;
+		}
+		if (!m->path)
+			return -1;
+		m->mflags = mflags;
+		m->mask = mask;
+		m->ignored_mask = ignored;
+		fe->marks = xrealloc(fe->marks, (fe->n_marks + 1) * sizeof(m));
+		fe->marks[fe->n_marks++] = m;
+	}
+	return 0;
+}
+
+static int make_fanotify(const FdEntry *e, char *err, size_t errlen)
+{
+	const FanotifyEntry *fe = e->fanotify;
+	int fd = fanotify_init(fe->flags, fe->event_flags);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "fd %d: fanotify_init(%#x, %#x): %s", e->fd, fe->flags,
+			 fe->event_flags, strerror(errno));
+		return -1;
+	}
+	/* fdinfo lists the newest mark first: the oldest is made first */
+	for (size_t i = fe->n_marks; i-- > 0; ) {
+		const FanotifyMarkEntry *m = fe->marks[i];
+		unsigned add = FAN_MARK_ADD | m->type | m->mflags;
+
+		if ((m->mask && fanotify_mark(fd, add, m->mask, AT_FDCWD, m->path)) ||
+		    (m->ignored_mask && fanotify_mark(fd, add | FAN_MARK_IGNORED_MASK, m->ignored_mask,
+						      AT_FDCWD, m->path))) {
+			snprintf(err, errlen, "fd %d (fanotify): cannot mark '%s' again (mask %#x): %s",
+				 e->fd, m->path, m->mask, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
 }
 
 static int cmp_wd(const void *a, const void *b)
@@ -276,6 +380,8 @@ int restore_anon_make(const FdEntry *e, char *err, size_t errlen)
 
 	if (e->kind == FD_INOTIFY)
 		return make_inotify(e, err, errlen);
+	if (e->kind == FD_FANOTIFY)
+		return make_fanotify(e, err, errlen);
 	if (e->kind == FD_SIGNALFD) {
 		sigset_t mask;
 

@@ -164,10 +164,11 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 		return dump_epoll(task->pid, fd, e);
 	}
 	if (!strcmp(link, "anon_inode:[signalfd]") || !strcmp(link, "anon_inode:[timerfd]") ||
-	    !strcmp(link, "anon_inode:inotify")) {
+	    !strcmp(link, "anon_inode:inotify") || !strcmp(link, "anon_inode:[fanotify]")) {
 		if (fd_common(task->pid, fd, link, &st, &fi, e))
 			return -1;
 		return link[11] == 'i' ? dump_inotify(task->pid, fd, e) :
+		       link[12] == 'f' ? dump_fanotify(task->pid, fd, e) :
 		       link[12] == 's' ? dump_signalfd(task->pid, fd, e) :
 		       dump_timerfd(task->pid, fd, e);
 	}
@@ -361,7 +362,8 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 			fd = restore_epoll_make(e, err, errlen);
 			if (fd < 0)
 				return -1;
-		} else if (e->kind == FD_SIGNALFD || e->kind == FD_TIMERFD || e->kind == FD_INOTIFY) {
+		} else if (e->kind == FD_SIGNALFD || e->kind == FD_TIMERFD || e->kind == FD_INOTIFY ||
+			   e->kind == FD_FANOTIFY) {
 			fd = restore_anon_make(e, err, errlen);
 			if (fd < 0)
 				return -1;

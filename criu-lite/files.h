@@ -25,6 +25,7 @@ enum fd_kind {
 	FD_SIGNALFD = 33,	/* a signalfd with its mask (files-anon.c) */
 	FD_TIMERFD = 34,	/* a timerfd with its clock, time left, interval, ticks */
 	FD_INOTIFY = 35,	/* an inotify with its watches (files-anon.c) */
+	FD_FANOTIFY = 36,	/* a fanotify with its marks (files-anon.c) */
 };
 
 /* file_lock.type */
@@ -95,6 +96,7 @@ int restore_epoll_targets(const FdEntry *e, char *err, size_t errlen);
 int dump_signalfd(pid_t pid, int fd, FdEntry *e);
 int dump_timerfd(pid_t pid, int fd, FdEntry *e);
 int dump_inotify(pid_t pid, int fd, FdEntry *e);
+int dump_fanotify(pid_t pid, int fd, FdEntry *e);
 int restore_anon_make(const FdEntry *e, char *err, size_t errlen);
 
 #endif
