@@ -9,7 +9,7 @@
 static void help(FILE *f)
 {
 	fprintf(f, "usage: ckpt restore [-D DIR] [--version N] [--detach] [--pidns]\n"
-		   "                    [--allow-changed-files]\n\n"
+		   "                    [--allow-changed-files] [--shell-job]\n\n"
 		   "Recreate the checkpointed process from the newest version in the store DIR,\n"
 		   "with its original PID and thread IDs.  Without --detach ckpt stays its parent\n"
 		   "and exits with its exit status (128+N if signal N killed it).\n\n"
@@ -23,6 +23,9 @@ static void help(FILE *f)
 		   "                     restore even where a file that an fd or a private mapping\n"
 		   "                     reopens changed since the dump (size, mtime, inode): a\n"
 		   "                     warning instead of the refusal\n"
+		   "  -j, --shell-job    a job dumped with --shell-job: it gets our terminal\n"
+		   "                     (stdin, stdout or stderr) for its own, and becomes its\n"
+		   "                     foreground process group where it leads one\n"
 		   "  -h, --help         this text\n");
 }
 
@@ -34,6 +37,7 @@ int cmd_restore(int argc, char **argv)
 		{ "detach", no_argument, NULL, 'd' },
 		{ "pidns", no_argument, NULL, 'P' },
 		{ "allow-changed-files", no_argument, NULL, 'C' },
+		{ "shell-job", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -41,7 +45,7 @@ int cmd_restore(int argc, char **argv)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "D:n:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "D:n:djh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
 			o.dir = optarg;
@@ -61,6 +65,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'C':
 			o.allow_changed_files = true;
+			break;
+		case 'j':
+			o.shell_job = true;
 			break;
 		default:
 			return help_or_usage(c, help);

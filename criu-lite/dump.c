@@ -32,6 +32,7 @@
 #include "seize.h"
 #include "netlock.h"
 #include "sockets.h"
+#include "tty.h"
 #include "store.h"
 #include "util.h"
 #include "xsave.h"
@@ -510,6 +511,7 @@ int dump(const struct dump_opts *o_in)
 		goto fail;
 	pr_info("frozen %zu processes", tree.nr);
 	sk_dump_lock_network(!o->leave_running);
+	tty_dump_shell_job(o->shell_job);
 	if (dump_tree(&tree, &v))
 		goto fail;
 

@@ -8,6 +8,7 @@ struct dump_opts {
 	pid_t pid;
 	const char *dir;
 	bool leave_running;
+	bool shell_job;		/* terminals outside the tree are the restorer's */
 	int lock_wait_ms;	/* how long to wait for another dump of the store */
 };
 

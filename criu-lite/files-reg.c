@@ -25,6 +25,7 @@
 #include <sys/sysmacros.h>
 
 #include "files.h"
+#include "tty.h"
 #include "infect.h"
 #include "log.h"
 #include "mm.h"
@@ -34,12 +35,6 @@
 
 /* The most data of a deleted file that a dump saves (holes do not count). */
 #define DELETED_MAX_BYTES	(1ULL << 30)
-
-static bool is_tty(unsigned maj)
-{
-	/* ttys, pty masters and slaves, /dev/tty, /dev/console */
-	return maj == 4 || maj == 5 || (maj >= 128 && maj <= 143);
-}
 
 static struct flock to_flock(const FileLock *l)
 {
@@ -199,9 +194,13 @@ int dump_path_fd(struct task *task, int fd, const char *link, const struct stat 
 	if (S_ISBLK(st->st_mode))
 		return error("pid %d: fd %d is a block device (%s), which ckpt cannot carry yet",
 			     task->pid, fd, link);
-	if (S_ISCHR(st->st_mode) && is_tty(major(st->st_rdev)))
-		return error("pid %d: fd %d is a terminal (%s), which ckpt cannot carry yet",
-			     task->pid, fd, link);
+	if (S_ISCHR(st->st_mode) && is_tty(major(st->st_rdev))) {
+		e->fd = fd;
+		e->path = xstrdup(link);
+		e->flags = fi.flags;
+		e->mode = st->st_mode;
+		return dump_tty(task->pid, fd, link, st, task->shared, e);
+	}
 	e->fd = fd;
 	e->path = xstrdup(link);
 	e->flags = fi.flags;

@@ -334,6 +334,18 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 			}
 			continue;
 		}
+		if (e->kind == FD_TTY && !e->has_dup_of) {
+			/* the restoring ckpt's terminal, last in the shared range */
+			int from = shared_base + shared_sk_base(sh) + sk_count(sh);
+
+			if (!sh->shell_job || dup2(from, e->fd) < 0 ||
+			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {
+				snprintf(err, errlen, "fd %d: cannot take the terminal: %s", e->fd,
+					 sh->shell_job ? strerror(errno) : "not a shell job");
+				return -1;
+			}
+			continue;
+		}
 		if (e->has_dup_of) {
 			if (dup2(e->dup_of, e->fd) < 0 ||
 			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {

@@ -26,6 +26,7 @@ enum fd_kind {
 	FD_TIMERFD = 34,	/* a timerfd with its clock, time left, interval, ticks */
 	FD_INOTIFY = 35,	/* an inotify with its watches (files-anon.c) */
 	FD_FANOTIFY = 36,	/* a fanotify with its marks (files-anon.c) */
+	FD_TTY = 37,		/* a shell job's terminal: the restoring ckpt's (tty.c) */
 };
 
 /* file_lock.type */

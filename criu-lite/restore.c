@@ -43,6 +43,7 @@
 #include "netlock.h"
 #include "restore.h"
 #include "sockets.h"
+#include "tty.h"
 #include "store.h"
 #include "util.h"
 #include "xsave.h"
@@ -94,6 +95,7 @@ struct rtree {
 	SharedEntry *shared;
 	int shared_base;
 	size_t nr_shared;
+	int tty;		/* a shell job's: our terminal (0, 1 or 2), or -1 */
 	int *sysv_made;		/* SysV segments we made (not taken over): gone on failure */
 	size_t nr_sysv_made;
 };
@@ -173,7 +175,8 @@ static int load_images(struct rtree *r, const Inventory *inv)
 		if (!r->shared)
 			return -1;
 	}
-	r->nr_shared = shared_sk_base(r->shared) + sk_count(r->shared);
+	/* a shell job's terminal last */
+	r->nr_shared = shared_sk_base(r->shared) + sk_count(r->shared) + r->shared->shell_job;
 	r->nr = tree->n_tasks;
 	r->plans = xzalloc(r->nr * sizeof(*r->plans));
 	for (size_t i = 0; i < r->nr; i++) {
@@ -1174,7 +1177,12 @@ static int make_shared(struct rtree *r)
 	for (size_t k = 0; k < r->shared->n_fifos; k++)
 		if (make_fifo(r, k))
 			return -1;
-	return sk_make_all(r->shared, r->shared_base + shared_sk_base(r->shared));
+	if (sk_make_all(r->shared, r->shared_base + shared_sk_base(r->shared)))
+		return -1;
+	if (r->shared->shell_job &&
+	    move_fd(dup(r->tty), r->shared_base + shared_sk_base(r->shared) + sk_count(r->shared)))
+		return error_errno("--shell-job: cannot hand our terminal on");
+	return 0;
 }
 
 static void close_shared(struct rtree *r)
@@ -1447,7 +1455,7 @@ static int release_tree(struct rtree *r)
 int restore(const struct restore_opts *o)
 {
 	struct rtree r = { .sync = { -1, -1 }, .pidns = o->pidns,
-			   .allow_changed = o->allow_changed_files };
+			   .allow_changed = o->allow_changed_files, .tty = -1 };
 	struct page_check check = { 0 };
 	Inventory *inv = NULL;
 	unsigned number;
@@ -1481,6 +1489,12 @@ int restore(const struct restore_opts *o)
 	if (load_images(&r, inv))
 		return join_check(&check), EXIT_STORE;
 	if (check_machine(&r, inv) || plan_trampoline(&r))
+		return join_check(&check), EXIT_FAILED;
+	if (r.shared->shell_job && !o->shell_job)
+		return error("the checkpoint is of a shell job (its terminal was outside it): "
+			     "restore it with --shell-job, from a terminal"), join_check(&check),
+		       EXIT_FAILED;
+	if (r.shared->shell_job && (r.tty = tty_of_restore()) < 0)
 		return join_check(&check), EXIT_FAILED;
 	char vdir[PATH_MAX], link[64];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", r.vdfd);
@@ -1526,6 +1540,11 @@ int restore(const struct restore_opts *o)
 	if (netlock_del(r.shared->netlock))
 		pr_warn("the network lock stays: nft delete table inet %s", r.shared->netlock);
 	sk_restore_end(true);
+	/* a job that led its group gets the terminal, as its shell gave it */
+	bool foreground = r.tty >= 0 && !r.pidns && !r.own_init &&
+			  r.plans[0].pt->pgid == r.plans[0].pid;
+	if (foreground)
+		tty_foreground(r.tty, r.plans[0].real);
 	if (release_tree(&r))
 		goto fail;
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
@@ -1536,6 +1555,8 @@ int restore(const struct restore_opts *o)
 		return EXIT_OK;
 	/* With --pidns our child is the init, which ends with the root. */
 	int status = pidns_stand_in(r.pidns ? r.init : r.plans[0].real);
+	if (foreground)
+		tty_foreground(r.tty, getpgrp());
 	if (job)
 		store_clear_job(store_fd, r.init);
 	return status;

@@ -256,6 +256,27 @@ def spawn(argv, cwd, stdout, stderr=None, env=None, session=False):
     return pid
 
 
+def spawn_on_tty(argv, cwd, tty, err=None):
+    """fork+exec in a process group of its own (a shell's job), with stdin,
+    stdout and stderr the terminal tty (stderr the file err if given)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ):
+                signal.signal(sig, signal.SIG_DFL)
+            os.setpgid(0, 0)
+            os.chdir(cwd)
+            for i in range(3):
+                os.dup2(tty, i)
+            if err:
+                os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), 2)
+            os.closerange(3, 1 << 16)
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)
+    return pid
+
+
 def spawn_piped(argv, cwd, err):
     """fork+exec with stdin /dev/null, stdout a pipe to us, stderr to the file err.
     Returns (pid, the read end)."""
@@ -371,7 +392,7 @@ def load_tests():
     return tests
 
 
-NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort']
+NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-job']
 
 BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'nostore',
             'dump-killed', 'disk-full']
@@ -854,6 +875,55 @@ class Run:
             code = self.end_of(pid)
             if code != 3:
                 raise Fail('after SIGTERM ckpt run exited %d, not the job\'s 3' % code)
+
+        elif case == 'shell-job':
+            # A job of a shell, on a terminal (a pty of ours): the dump
+            # refuses it without --shell-job, takes it with; the restore
+            # wants --shell-job and gives the job its own terminal, on which
+            # the job answers what is typed.
+            job = 'echo ready; while read l; do echo "echo:$l"; done'
+            m1, s1 = os.openpty()
+            pid = spawn_on_tty(['sh', '-c', job], self.dir, s1)
+            os.close(s1)
+            rd = LineReader(m1)
+            if 'ready' not in rd.line():
+                raise Fail('the job did not start')
+            rc, e = self.ckpt('dump', '-p', str(pid), '-D', self.store)
+            if rc == 0 or 'terminal' not in e or '--shell-job' not in e or not running(pid):
+                raise Fail('a dump without --shell-job gave %s, %r (running: %s)'
+                           % (rc, e.strip()[:200], running(pid)))
+            rc, e = self.ckpt('dump', '-p', str(pid), '-D', self.store, '--shell-job')
+            if rc != 0:
+                raise Fail('dump --shell-job failed: %s' % e.strip()[:200])
+            if REAPER.wait(pid, 10) is None:
+                raise Fail('the job is still there after the dump')
+            os.close(m1)
+            rc, e = self.ckpt('restore', '-D', self.store, '--detach')
+            if rc == 0 or '--shell-job' not in e:
+                raise Fail('a restore without --shell-job gave %s, %r' % (rc, e.strip()[:200]))
+            m2, s2 = os.openpty()
+            err = os.path.join(self.dir, 'restore-tty.err')
+            self.log('run (on a terminal): %s restore -D %s --detach --shell-job'
+                     % (self.r.ckpt, self.store))
+            cpid = spawn_on_tty([self.r.ckpt, 'restore', '-D', self.store, '--detach',
+                                 '--shell-job'], self.dir, s2, err)
+            os.close(s2)
+            st = REAPER.wait(cpid, 30)
+            if st is None or os.waitstatus_to_exitcode(st) != 0:
+                raise Fail('restore --shell-job failed: %s' % read(err).strip()[:200])
+            try:
+                os.write(m2, b'hello\n')
+                rd = LineReader(m2)
+                for _ in range(5):
+                    line = rd.line().strip()
+                    if line == 'echo:hello':
+                        break
+                else:
+                    raise Fail('the restored job did not answer on its new terminal')
+            finally:
+                os.kill(pid, signal.SIGKILL)
+                REAPER.wait(pid, 10)
+                os.close(m2)
 
         elif case == 'run-abort':
             # A restore of a ckpt run namespace that fails late (damaged page
