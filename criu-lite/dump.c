@@ -408,6 +408,34 @@ static int pool_finish(struct page_pool *pool, bool abandon)
 
 /* Every process of the tree: its state here, one after the other, its pages
  * by the workers meanwhile, then its images. */
+static pid_t tree_vpid(pid_t pid, void *tree)
+{
+	return vpid_of(tree, pid);
+}
+
+/* A session leader whose controlling terminal is a pty of the tree takes
+ * it again at restore (the other members share it). */
+static int ctty_of_leaders(struct tree *tree)
+{
+	for (size_t i = 0; i < tree->nr; i++) {
+		struct task *task = &tree->tasks[i];
+		struct proc_stat st;
+		bool found;
+		uint32_t index;
+
+		if (task->zombie || task->sid != task->pid)
+			continue;
+		if (proc_parse_stat(task->pid, 0, &st))
+			return -1;
+		index = tty_ctty_pty(task->pid, st.tty_nr, &tree->shared, &found);
+		if (found) {
+			task->files->has_ctty_pty = true;
+			task->files->ctty_pty = index;
+		}
+	}
+	return 0;
+}
+
 static int dump_tree(struct tree *tree, struct version *v)
 {
 	struct page_pool pool;
@@ -432,6 +460,10 @@ static int dump_tree(struct tree *tree, struct version *v)
 		     pool_push(&pool, task);
 	}
 	if (pool_finish(&pool, !ok) || !ok)
+		return -1;
+	/* Terminals, before the fds are written: which ptys are the tree's,
+	 * and whose controlling terminal they are. */
+	if (tty_check_tree(&tree->shared, tree_vpid, tree) || ctty_of_leaders(tree))
 		return -1;
 	for (size_t i = 0; i < tree->nr; i++) {
 		struct task *task = &tree->tasks[i];
@@ -529,16 +561,20 @@ int dump(const struct dump_opts *o_in)
 	free(inv.command);
 	/* TCP connections leave repair mode before the job runs on, or stay
 	 * in it as it goes, so that their peers hear nothing. */
-	if (o->leave_running)
+	if (o->leave_running) {
 		sk_dump_end(false);
+		tty_dump_end(false);
+	}
 	if (unseize_tree(&tree, !o->leave_running))
 		pr_warn("pid %d: the checkpoint is whole but resuming the processes failed", o->pid);
 	sk_dump_end(true);
+	tty_dump_end(true);
 	pr_info("pid %d: version %u written; frozen for %.1f ms", o->pid, v.number,
 		freeze_ns / 1e6);
 	return EXIT_OK;
 fail:
 	sk_dump_end(false);
+	tty_dump_end(false);
 	netlock_del(tree.shared.netlock);
 	unmap_all_scratch(&tree);
 	unseize_tree(&tree, false);

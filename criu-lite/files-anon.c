@@ -162,17 +162,13 @@ static char *watch_path(pid_t pid, int fd, const char *what, int wd, unsigned lo
 /* Events queued and not read are not carried: the log says so. */
 static void warn_unread_events(pid_t pid, int fd)
 {
-	int pidfd = syscall(SYS_pidfd_open, pid, 0);
-	int f = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
-	int n = 0;
+	int f = grab_fd(pid, fd), n = 0;
 
 	if (f >= 0 && !ioctl(f, FIONREAD, &n) && n > 0)
-		pr_warn("pid %d: fd %d (inotify): %d bytes of events not read yet are not carried",
-			pid, fd, n);
+		pr_warn("pid %d: fd %d: %d bytes of events not read yet are not carried", pid, fd,
+			n);
 	if (f >= 0)
 		close(f);
-	if (pidfd >= 0)
-		close(pidfd);
 }
 
 int dump_inotify(pid_t pid, int fd, FdEntry *e)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/syscall.h>
@@ -22,6 +23,7 @@
 #include "objects.h"
 #include "proc.h"
 #include "sockets.h"
+#include "tty.h"
 #include "util.h"
 
 
@@ -292,6 +294,16 @@ static int shared_pipe_fd(const SharedEntry *sh, int base, uint64_t ino, bool wr
 int restore_files_inside(const FilesEntry *files, const int *inherited, const SharedEntry *sh,
 			 int shared_base, char *err, size_t errlen)
 {
+	int pty_base = shared_base + shared_pty_base(sh);
+
+	/* A session leader's controlling terminal, before its children come:
+	 * they share it. */
+	if (files->has_ctty_pty &&
+	    ioctl(tty_pty_slot(sh, pty_base, files->ctty_pty, true), TIOCSCTTY, 0)) {
+		snprintf(err, errlen, "cannot take pty %u as the controlling terminal again: %s",
+			 files->ctty_pty, strerror(errno));
+		return -1;
+	}
 	for (size_t i = 0; i < files->n_fds; i++) {
 		const FdEntry *e = files->fds[i];
 		int fd;
@@ -332,6 +344,36 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
 					 (unsigned long)e->sk_ino, from < 0 ? "not made" : strerror(errno));
 				return -1;
 			}
+			continue;
+		}
+		if (e->kind == FD_PTY_MASTER && !e->has_dup_of) {
+			/* every master fd of a pty is one open file: the restorer's */
+			int from = tty_pty_slot(sh, pty_base, e->pty_index, false);
+
+			if (from < 0 || dup2(from, e->fd) < 0 ||
+			    fcntl(e->fd, F_SETFL, e->flags & O_NONBLOCK) ||
+			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {
+				snprintf(err, errlen, "fd %d: cannot take pty %u: %s", e->fd,
+					 e->pty_index, from < 0 ? "not made" : strerror(errno));
+				return -1;
+			}
+			continue;
+		}
+		if (e->kind == FD_PTY_SLAVE && !e->has_dup_of) {
+			/* a slave opened again, with its own flags */
+			char path[64];
+
+			snprintf(path, sizeof(path), "/proc/self/fd/%d",
+				 tty_pty_slot(sh, pty_base, e->pty_index, true));
+			fd = open(path, (e->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC)) | O_NOCTTY);
+			if (fd < 0 || (fd != e->fd && dup2(fd, e->fd) < 0) ||
+			    fcntl(e->fd, F_SETFD, e->flags & O_CLOEXEC ? FD_CLOEXEC : 0)) {
+				snprintf(err, errlen, "fd %d: cannot open the slave of pty %u again: %s",
+					 e->fd, e->pty_index, strerror(errno));
+				return -1;
+			}
+			if (fd != e->fd)
+				close(fd);
 			continue;
 		}
 		if (e->kind == FD_TTY && !e->has_dup_of) {

@@ -27,6 +27,8 @@ enum fd_kind {
 	FD_INOTIFY = 35,	/* an inotify with its watches (files-anon.c) */
 	FD_FANOTIFY = 36,	/* a fanotify with its marks (files-anon.c) */
 	FD_TTY = 37,		/* a shell job's terminal: the restoring ckpt's (tty.c) */
+	FD_PTY_MASTER = 38,	/* the master of a pty of shared.img (tty.c) */
+	FD_PTY_SLAVE = 39,	/* its slave, opened again */
 };
 
 /* file_lock.type */

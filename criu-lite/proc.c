@@ -159,6 +159,7 @@ int proc_parse_stat_text(const char *text, struct proc_stat *st)
 	st->ppid = f[0];
 	st->pgrp = f[1];
 	st->sid = f[2];
+	st->tty_nr = f[3];
 	st->flags = f[5];
 	st->nice = (long)f[15];
 	st->num_threads = f[16];

@@ -48,6 +48,7 @@ struct proc_stat {
 	char state;
 	char comm[32];
 	int ppid, pgrp, sid;
+	unsigned tty_nr;		/* the controlling terminal's device, 0: none */
 	unsigned long flags;
 	long nice;
 	long num_threads;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -175,8 +176,8 @@ static int load_images(struct rtree *r, const Inventory *inv)
 		if (!r->shared)
 			return -1;
 	}
-	/* a shell job's terminal last */
-	r->nr_shared = shared_sk_base(r->shared) + sk_count(r->shared) + r->shared->shell_job;
+	/* a shell job's terminal, then the ptys, last */
+	r->nr_shared = shared_pty_base(r->shared) + 2 * r->shared->n_ptys;
 	r->nr = tree->n_tasks;
 	r->plans = xzalloc(r->nr * sizeof(*r->plans));
 	for (size_t i = 0; i < r->nr; i++) {
@@ -782,6 +783,34 @@ static int fix_groups(struct rtree *r)
 	return 0;
 }
 
+/* A session leader that took a pty of the tree as its controlling
+ * terminal gives it its foreground group again, now that every group
+ * exists: TIOCSPGRP from inside, on the pty's slave in the shared range. */
+static int fix_foreground(struct rtree *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		struct plan *p = &r->plans[i];
+		const PtyEntry *pe = NULL;
+		int32_t pgrp;
+
+		if (p->pt->zombie || !p->files->has_ctty_pty)
+			continue;
+		for (size_t k = 0; k < r->shared->n_ptys; k++)
+			if (r->shared->ptys[k]->index == p->files->ctty_pty)
+				pe = r->shared->ptys[k];
+		if (!pe || !pe->has_fg_pgrp)
+			continue;
+		pgrp = pe->fg_pgrp;
+		if (infect_write(p->task.pid, p->task.scratch, &pgrp, sizeof(pgrp)) ||
+		    task_syscall_ok(&p->task, &p->task.threads[0], SYS_ioctl, "TIOCSPGRP", NULL,
+				    tty_pty_slot(r->shared, r->shared_base + shared_pty_base(r->shared),
+						 pe->index, true), TIOCSPGRP, p->task.scratch, 0, 0, 0))
+			return error("pid %d: cannot give its terminal its foreground group %d",
+				     p->pid, pgrp);
+	}
+	return 0;
+}
+
 /* The plan of a process we see as `real`: the same number, or with --pidns
  * the last of NSpid in its status (its pid in the new namespace). */
 static struct plan *plan_of(struct rtree *r, pid_t real)
@@ -1182,7 +1211,7 @@ static int make_shared(struct rtree *r)
 	if (r->shared->shell_job &&
 	    move_fd(dup(r->tty), r->shared_base + shared_sk_base(r->shared) + sk_count(r->shared)))
 		return error_errno("--shell-job: cannot hand our terminal on");
-	return 0;
+	return tty_make_ptys(r->shared, r->shared_base + shared_pty_base(r->shared));
 }
 
 static void close_shared(struct rtree *r)
@@ -1402,7 +1431,7 @@ static int drive_tree(struct rtree *r)
 		task->threads[0].vtid = p->pid;
 		task->threads[0].seized = true;
 	}
-	if (fix_groups(r))
+	if (fix_groups(r) || fix_foreground(r))
 		return -1;
 	for (size_t i = 0; i < r->nr; i++)
 		if (!r->plans[i].pt->zombie && drive_state(r, &r->plans[i]))

@@ -138,17 +138,6 @@ out:
 	return 0;
 }
 
-/* The task's fd itself, as an fd of ours. */
-static int grab_fd(pid_t pid, int fd)
-{
-	int pidfd = syscall(SYS_pidfd_open, pid, 0);
-	int f = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
-
-	if (pidfd >= 0)
-		close(pidfd);
-	return f;
-}
-
 static int getsockopt_int(int fd, int level, int name)
 {
 	int v = 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 
 #include "util.h"
@@ -15,6 +16,16 @@ void close_ptr(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
+}
+
+int grab_fd(pid_t pid, int fd)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	int f = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
+
+	if (pidfd >= 0)
+		close(pidfd);
+	return f;
 }
 
 int move_fd(int fd, int to)

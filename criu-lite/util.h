@@ -30,6 +30,9 @@ char *read_file(const char *path, size_t *len);
 int write_all(int fd, const void *buf, size_t len);
 int pwrite_all(int fd, const void *buf, size_t len, off_t off);
 int pread_all(int fd, void *buf, size_t len, off_t off);
+/* fd of process pid itself (the same open file), as an fd of ours
+ * (pidfd_getfd); -1 on error. */
+int grab_fd(pid_t pid, int fd);
 /* Put fd at exactly `to` (closing fd), keeping it across fork; -1 on error. */
 int move_fd(int fd, int to);
 

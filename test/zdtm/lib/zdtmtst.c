@@ -219,6 +219,9 @@ static int list_fds(int *fds, char (*targets)[256], int max)
 				targets[n][5] = '\0';
 			if (!strncmp(targets[n], "socket:[", 8))
 				targets[n][7] = '\0';
+			/* and a new pty another index */
+			if (!strncmp(targets[n], "/dev/pts/", 9) && targets[n][9] != 'p')
+				targets[n][9] = '\0';
 			n++;
 		}
 	}
