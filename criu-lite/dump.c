@@ -219,6 +219,8 @@ static int write_pstree(const struct tree *tree, struct version *v)
 			pt->pgid = task->vpgid;
 			pt->sid = task->vsid;
 		}
+		if (task->clone_fs)
+			pt->has_clone_fs = pt->clone_fs = true;
 		if (task->zombie) {
 			pt->has_zombie = pt->has_exit_status = true;
 			pt->zombie = true;
@@ -292,15 +294,21 @@ static int refuse_shared_tables(const struct tree *tree, size_t i)
 		{ KCMP_FILES, "its fd table (CLONE_FILES)" },
 		{ KCMP_FS, "its cwd, root and umask (CLONE_FS)" },
 	};
-	const struct task *t = &tree->tasks[i];
+	struct task *t = (struct task *)&tree->tasks[i];
 
+	/* cwd, root and umask shared with the parent (and so with whoever
+	 * shares the parent's) come back with CLONE_FS */
+	t->clone_fs = t->ppid && syscall(SYS_kcmp, t->pid, t->ppid, KCMP_FS, 0, 0) == 0;
 	for (size_t o = 0; o < i; o++) {
 		if (tree->tasks[o].zombie)
 			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+			if (kinds[k].type == KCMP_FS && t->clone_fs)
+				continue;
 			if (syscall(SYS_kcmp, t->pid, tree->tasks[o].pid, kinds[k].type, 0, 0) == 0)
 				return error("pid %d shares %s with pid %d, which ckpt cannot carry "
 					     "yet", t->pid, kinds[k].what, tree->tasks[o].pid);
+		}
 	}
 	return 0;
 }

@@ -526,7 +526,7 @@ static void fork_children(struct rtree *r, const struct plan *p)
 				helpers[nr_helpers++] = group_helper(r, p, pgid);
 		}
 		/* We are traced with PTRACE_O_TRACEFORK: the child is too. */
-		pid = clone_with_pid(c->pid, 0);
+		pid = clone_with_pid(c->pid, c->pt->clone_fs ? CLONE_FS : 0);
 		if (pid == 0)
 			child_main(r, i);
 		if (pid < 0)
