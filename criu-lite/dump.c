@@ -473,6 +473,7 @@ static int dump_tree(struct tree *tree, struct version *v)
 	 * and whose controlling terminal they are. */
 	if (tty_check_tree(&tree->shared, tree_vpid, tree) || ctty_of_leaders(tree))
 		return -1;
+	files_share_across(tree);
 	for (size_t i = 0; i < tree->nr; i++) {
 		struct task *task = &tree->tasks[i];
 

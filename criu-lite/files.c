@@ -269,6 +269,176 @@ int dump_files(struct task *task)
 	return 0;
 }
 
+/* Kinds whose open file the restore makes in the process itself (not a
+ * shared object of the restorer's, already one by its inode), and that a
+ * holder's parent can make too (an epoll's targets are its own fds). */
+static bool kind_passes_down(unsigned kind)
+{
+	return kind == FD_REG || kind == FD_DIR || kind == FD_CHR || kind == FD_EVENTFD ||
+	       kind == FD_SIGNALFD || kind == FD_TIMERFD || kind == FD_INOTIFY ||
+	       kind == FD_FANOTIFY || kind == FD_OPATH || kind == FD_PTY_SLAVE;
+}
+
+static ssize_t index_of(const struct tree *tree, pid_t pid)
+{
+	for (size_t i = 0; pid && i < tree->nr; i++)
+		if (tree->tasks[i].pid == pid)
+			return i;
+	return -1;
+}
+
+static FdEntry *add_transient(struct task *t, const FdEntry *like, int fd, int inherit)
+{
+	FdEntry *e = xmalloc(sizeof(*e));
+
+	*e = *like;	/* shares its strings and sub-messages: all are read-only */
+	e->fd = fd;
+	e->has_dup_of = false;
+	e->has_inherit_fd = inherit >= 0;
+	e->inherit_fd = inherit;
+	e->has_transient = e->transient = true;
+	e->flags &= ~O_CLOEXEC;
+	e->n_locks = 0;		/* POSIX locks are the holder's own */
+	e->locks = NULL;
+	t->files->fds = xrealloc(t->files->fds, (t->files->n_fds + 1) * sizeof(e));
+	t->files->fds[t->files->n_fds++] = e;
+	return e;
+}
+
+/* The fd by which task i gets the open file that its ancestor `top` holds
+ * at `src`: through every process in between, each holding it for the
+ * while as `num` (transient); returns the number in i's parent. */
+static int pass_down(struct tree *tree, size_t top, int src, size_t i, int num, const FdEntry *like)
+{
+	ssize_t p = index_of(tree, tree->tasks[i].ppid);
+	int from;
+
+	if (p < 0)
+		return -1;
+	if ((size_t)p == top)
+		return src;
+	from = pass_down(tree, top, src, p, num, like);
+	if (from < 0)
+		return -1;
+	/* made once per number in each process */
+	for (size_t k = 0; k < tree->tasks[p].files->n_fds; k++)
+		if (tree->tasks[p].files->fds[k]->fd == num)
+			return num;
+	add_transient(&tree->tasks[p], like, num, from);
+	return num;
+}
+
+static bool is_ancestor(const struct tree *tree, size_t a, size_t i)
+{
+	for (ssize_t p = index_of(tree, tree->tasks[i].ppid); p >= 0;
+	     p = index_of(tree, tree->tasks[p].ppid))
+		if ((size_t)p == a)
+			return true;
+	return false;
+}
+
+/*
+ * An open file two processes share although neither got it from the other
+ * (siblings whose parent closed its own, an orphan and its new parent's
+ * tree): found with kcmp across the whole tree once it is dumped.  It is
+ * made in their nearest common ancestor, which holds it for the while as a
+ * transient fd, and handed down to both through inherit_fd, so that they
+ * share one offset again.  With no common ancestor in the tree (children
+ * of ckpt's init), each keeps its own, as the log says.
+ */
+void files_share_across(struct tree *tree)
+{
+	/* open files already made in an ancestor: reused for the next sharer */
+	struct { const FdEntry *holder; size_t top; int src; } made[64];
+	size_t nr_made = 0;
+	int next = 0;
+
+	for (size_t i = 0; i < tree->nr; i++)
+		if (!tree->tasks[i].zombie && files_max_fd(tree->tasks[i].files) >= next)
+			next = files_max_fd(tree->tasks[i].files) + 1;
+	next += 16;
+	for (size_t i = 0; i < tree->nr; i++) {
+		struct task *t = &tree->tasks[i];
+
+		for (size_t f = 0; !t->zombie && f < t->files->n_fds; f++) {
+			FdEntry *e = t->files->fds[f];
+
+			if (e->has_dup_of || e->has_inherit_fd || e->transient ||
+			    !kind_passes_down(e->kind))
+				continue;
+			for (size_t j = 0; j < i; j++) {
+				struct task *o = &tree->tasks[j];
+				size_t top;
+				int src, num, from;
+				FdEntry *oe = NULL;
+
+				for (size_t g = 0; !o->zombie && g < o->files->n_fds && !oe; g++) {
+					FdEntry *c = o->files->fds[g];
+
+					if (!c->transient && !c->has_dup_of &&
+					    syscall(SYS_kcmp, t->pid, o->pid, KCMP_FILE, e->fd, c->fd) == 0)
+						oe = c;
+				}
+				if (!oe)
+					continue;
+				for (size_t m = 0; m < nr_made; m++)
+					if (made[m].holder == oe && (made[m].top == i ||
+					    is_ancestor(tree, made[m].top, i))) {
+						from = pass_down(tree, made[m].top, made[m].src, i,
+								 made[m].src, e);
+						e->has_inherit_fd = from >= 0;
+						e->inherit_fd = from;
+						goto shared;
+					}
+				/* the nearest ancestor of i that is j or an ancestor of j */
+				if (is_ancestor(tree, j, i)) {
+					top = j;
+				} else {
+					ssize_t a = index_of(tree, t->ppid);
+
+					while (a >= 0 && !is_ancestor(tree, a, j))
+						a = index_of(tree, tree->tasks[a].ppid);
+					if (a < 0) {
+						pr_info("pid %d fd %d and pid %d fd %d are one open file with no "
+							"common ancestor in the tree: restored as two", t->pid,
+							e->fd, o->pid, oe->fd);
+						break;
+					}
+					top = a;
+				}
+				if (top == j) {
+					src = oe->fd;
+				} else {
+					/* the ancestor makes it, and j gets it from there */
+					src = next++;
+					add_transient(&tree->tasks[top], oe, src, -1);
+					num = src;
+					from = pass_down(tree, top, src, j, num, oe);
+					oe->has_inherit_fd = from >= 0;
+					oe->inherit_fd = from;
+					if (nr_made < ARRAY_SIZE(made))
+						made[nr_made++] = (typeof(made[0])){ oe, top, src };
+				}
+				num = src == oe->fd ? next++ : src;
+				from = pass_down(tree, top, src, i, num, e);
+				e->has_inherit_fd = from >= 0;
+				e->inherit_fd = from;
+				pr_info("pid %d fd %d shares its open file with pid %d fd %d: made by pid %d",
+					t->pid, e->fd, o->pid, oe->fd, tree->tasks[top].pid);
+shared:
+				break;
+			}
+		}
+	}
+}
+
+void files_close_transient(const FilesEntry *files)
+{
+	for (size_t i = 0; i < files->n_fds; i++)
+		if (files->fds[i]->transient)
+			close(files->fds[i]->fd);
+}
+
 int files_max_fd(const FilesEntry *files)
 {
 	int max = -1;

@@ -56,5 +56,11 @@ int files_max_fd(const FilesEntry *files);
 /* Once the whole tree is dumped: pipes with only one end in it lead outside
  * (pipe_entry.outside_fd). */
 void files_mark_outside_pipes(struct tree *tree);
+/* Once the whole tree is dumped, before its fds are written: open files
+ * shared by processes that did not get them one from the other are made
+ * in a common ancestor and handed down (fd_entry.transient). */
+void files_share_across(struct tree *tree);
+/* In the new child, once its children exist: the transient fds go. */
+void files_close_transient(const FilesEntry *files);
 
 #endif

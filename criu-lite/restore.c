@@ -624,6 +624,7 @@ static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx)
 	/* Our fds before the children's: they may inherit some. */
 	setup_fds(r, p, find_plan(r, pt->ppid));
 	fork_children(r, p);
+	files_close_transient(p->files);
 
 	if (restore_misc_inside(p->core, err, sizeof(err)))
 		child_fail(r, p->pid, "%s", err);
