@@ -4,8 +4,12 @@
  *   timerfd:  "clockid: N", "ticks: N" (expirations not read yet),
  *             "settime flags: OCT", "it_value: (S, NS)" (the time left),
  *             "it_interval: (S, NS)".
- * The time left is kept as such: an absolute timer is set again to now plus
- * the time left on its clock.  Ticks come back with TFD_IOC_SET_TICKS.
+ * fdinfo shows one tick and no time left for an interval timer that has
+ * expired and not been read, however many periods have gone by since: the
+ * dump asks the task's own timerfd first (timerfd_gettime(), which counts
+ * those periods into its ticks, as a read would, and gives the time to the
+ * next one).  A relative timer keeps its time left; an absolute one its
+ * expiry on its clock (abs_ns).  Ticks come back with TFD_IOC_SET_TICKS.
  *   inotify:  "inotify wd:N ino:X sdev:X mask:X ignored_mask:X
  *             fhandle-bytes:N fhandle-type:N f_handle:HEX" per watch: the
  *             watched file is opened from its handle (open_by_handle_at on
@@ -69,6 +73,15 @@ int dump_signalfd(pid_t pid, int fd, FdEntry *e)
 
 int dump_timerfd(pid_t pid, int fd, FdEntry *e)
 {
+	struct itimerspec now_its;
+	int g = grab_fd(pid, fd);
+	bool asked = g >= 0 && !timerfd_gettime(g, &now_its);
+
+	if (g >= 0)
+		close(g);
+	if (!asked)
+		return error_errno("pid %d: fd %d: cannot ask its timerfd", pid, fd);
+
 	cleanup_free char *text = fdinfo_text(pid, fd);
 	const char *c = text ? field(text, "clockid:") : NULL, *t = text ? field(text, "ticks:") : NULL;
 	const char *f = text ? field(text, "settime flags:") : NULL;
@@ -85,8 +98,18 @@ int dump_timerfd(pid_t pid, int fd, FdEntry *e)
 	te->clockid = strtol(c, NULL, 10);
 	te->ticks = strtoull(t, NULL, 10);
 	te->settime_flags = strtoul(f, NULL, 8);
-	te->value_ns = vs * 1000000000ULL + vns;
-	te->interval_ns = is * 1000000000ULL + ins;
+	te->value_ns = now_its.it_value.tv_sec * 1000000000ULL + now_its.it_value.tv_nsec;
+	te->interval_ns = now_its.it_interval.tv_sec * 1000000000ULL + now_its.it_interval.tv_nsec;
+	(void)vs, (void)vns, (void)is, (void)ins;	/* timerfd_gettime's are the same, counted */
+	if (te->value_ns && (te->settime_flags & TFD_TIMER_ABSTIME)) {
+		struct timespec now;
+
+		if (clock_gettime(te->clockid, &now))
+			return error_errno("pid %d: fd %d: cannot read clock %d of its timerfd", pid,
+					   fd, te->clockid);
+		te->has_abs_ns = true;
+		te->abs_ns = now.tv_sec * 1000000000ULL + now.tv_nsec + te->value_ns;
+	}
 	e->kind = FD_TIMERFD;
 	e->timerfd = te;
 	return 0;
@@ -405,7 +428,9 @@ int restore_anon_make(const FdEntry *e, char *err, size_t errlen)
 	/* expired and not read: it goes on from now, one interval on */
 	if (!t->value_ns && t->interval_ns && t->ticks)
 		its.it_value = its.it_interval;
-	if (flags & TFD_TIMER_ABSTIME && (its.it_value.tv_sec || its.it_value.tv_nsec)) {
+	if (t->has_abs_ns && (flags & TFD_TIMER_ABSTIME))
+		its.it_value = ts_of(t->abs_ns);	/* the same expiry */
+	else if (flags & TFD_TIMER_ABSTIME && (its.it_value.tv_sec || its.it_value.tv_nsec)) {
 		struct timespec now;
 		uint64_t at;
 
