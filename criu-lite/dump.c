@@ -485,7 +485,7 @@ static int dump_tree(struct tree *tree, struct version *v)
 			task->pid, task->nr_threads, (unsigned long)task->mm->pages_bytes,
 			(unsigned long)task->mm->pages_inherited);
 	}
-	if (files_check_tree(tree))
+	if (files_check_tree(tree) || anon_check_tree(tree))
 		return -1;
 	files_mark_outside_pipes(tree);
 	if (sk_check_tree(&tree->shared) || write_pstree(tree, v))

@@ -33,9 +33,11 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <linux/kcmp.h>
 
 #include "files.h"
 #include "log.h"
+#include "task.h"
 #include "util.h"
 
 #ifndef TFD_IOC_SET_TICKS
@@ -447,4 +449,54 @@ int restore_anon_make(const FdEntry *e, char *err, size_t errlen)
 		return -1;
 	}
 	return fd;
+}
+
+/* The kinds each process makes anew, unless it is a dup or the parent's. */
+static const char *made_anew(uint32_t kind)
+{
+	switch (kind) {
+	case FD_EVENTFD:
+		return "an eventfd";
+	case FD_EPOLL:
+		return "an epoll";
+	case FD_SIGNALFD:
+		return "a signalfd";
+	case FD_TIMERFD:
+		return "a timerfd";
+	case FD_INOTIFY:
+		return "an inotify";
+	case FD_FANOTIFY:
+		return "a fanotify";
+	}
+	return NULL;
+}
+
+int anon_check_tree(const struct tree *tree)
+{
+	for (size_t i = 0; i < tree->nr; i++) {
+		const FilesEntry *files = tree->tasks[i].files;
+
+		for (size_t f = 0; files && f < files->n_fds; f++) {
+			const FdEntry *e = files->fds[f];
+			const char *what = made_anew(e->kind);
+
+			if (!what || e->has_dup_of || e->has_inherit_fd)
+				continue;
+			for (size_t j = 0; j < i; j++) {
+				const FilesEntry *other = tree->tasks[j].files;
+
+				for (size_t g = 0; other && g < other->n_fds; g++)
+					if (other->fds[g]->kind == e->kind &&
+					    syscall(SYS_kcmp, tree->tasks[i].pid, tree->tasks[j].pid,
+						    KCMP_FILE, e->fd, other->fds[g]->fd) == 0)
+						return error("pid %d: fd %d is %s that pid %d holds too "
+							     "(its fd %d), not through the parent, "
+							     "which ckpt cannot carry yet (it would "
+							     "come back as two)", tree->tasks[i].pid,
+							     e->fd, what, tree->tasks[j].pid,
+							     other->fds[g]->fd);
+			}
+		}
+	}
+	return 0;
 }

@@ -75,6 +75,11 @@ int report_changed_file(pid_t pid, const char *what, const char *path, const cha
  * the tree holds through the same open file, and a deleted file that is
  * both open and mapped shared. */
 int files_check_tree(const struct tree *tree);
+/* Dump, once the whole tree is: refuse an eventfd, epoll, signalfd,
+ * timerfd, inotify or fanotify that two processes share other than through
+ * the parent (each process makes its own at restore: it would come back as
+ * two).  files-anon.c */
+int anon_check_tree(const struct tree *tree);
 /* Restore, driving the new task once the restorer's fds are closed: its
  * POSIX locks (the process's own; any close of the file would drop them). */
 int restore_posix_locks(struct task *task);
