@@ -375,7 +375,9 @@ void files_share_across(struct tree *tree)
 				for (size_t g = 0; !o->zombie && g < o->files->n_fds && !oe; g++) {
 					FdEntry *c = o->files->fds[g];
 
-					if (!c->transient && !c->has_dup_of &&
+					/* one open file is one kind of one path: kcmp only those */
+					if (!c->transient && !c->has_dup_of && c->kind == e->kind &&
+					    !strcmp(c->path, e->path) &&
 					    syscall(SYS_kcmp, t->pid, o->pid, KCMP_FILE, e->fd, c->fd) == 0)
 						oe = c;
 				}
