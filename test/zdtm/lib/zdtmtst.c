@@ -422,3 +422,12 @@ void test_child_end(pid_t child)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		fail("the child ended with status %#x", status);
 }
+
+int test_fd_at(int fd, int want)
+{
+	if (fd < 0 || dup2(fd, want) != want)
+		return -1;
+	if (fd != want)
+		close(fd);
+	return want;
+}

@@ -47,6 +47,9 @@ uint64_t test_now_ns(clockid_t clk);
 void test_sleep_ms(unsigned ms);
 /* Burn this much CPU time of the calling thread (for CPU-time timers). */
 void test_burn_cpu_ms(unsigned ms);
+/* Put fd at exactly the number want (closing fd unless it is want):
+ * want, or -1 (fd < 0 included: test_fd_at(open(...), 10)). */
+int test_fd_at(int fd, int want);
 /* Read a whole (small, /proc) file into buf, NUL-terminated; -1 on error. */
 ssize_t test_read_file(const char *path, char *buf, size_t size);
 /* The calling thread's blocked-signal mask as the kernel's 64-bit word. */

@@ -17,14 +17,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || dup2(fd, want) != want)
-		return -1;
-	close(fd);
-	return want;
-}
-
 static void add(int ep, int fd, unsigned events, uint64_t data)
 {
 	struct epoll_event ev = { .events = events, .data.u64 = data };
@@ -57,12 +49,12 @@ int main(int argc, char **argv)
 	struct epoll_event ev;
 
 	test_init(argc, argv);
-	CHECK(at(epoll_create1(0), 15) == 15 && fcntl(15, F_SETFD, FD_CLOEXEC) == 0, "epoll_create1");
-	CHECK(at(eventfd(3, 0), 16) == 16, "eventfd");
-	CHECK(pipe(p) == 0 && at(p[0], 17) == 17 && at(p[1], 22) == 22, "pipe");
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && at(sv[0], 18) == 18 &&
-	      at(sv[1], 20) == 20, "socketpair");
-	CHECK(at(epoll_create1(0), 19) == 19, "epoll_create1");
+	CHECK(test_fd_at(epoll_create1(0), 15) == 15 && fcntl(15, F_SETFD, FD_CLOEXEC) == 0, "epoll_create1");
+	CHECK(test_fd_at(eventfd(3, 0), 16) == 16, "eventfd");
+	CHECK(pipe(p) == 0 && test_fd_at(p[0], 17) == 17 && test_fd_at(p[1], 22) == 22, "pipe");
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && test_fd_at(sv[0], 18) == 18 &&
+	      test_fd_at(sv[1], 20) == 20, "socketpair");
+	CHECK(test_fd_at(epoll_create1(0), 19) == 19, "epoll_create1");
 	add(19, 16, EPOLLIN, 1);
 	add(15, 16, EPOLLIN, 0x1122334455667788ULL);
 	add(15, 17, EPOLLIN | EPOLLET, 7);

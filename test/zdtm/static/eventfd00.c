@@ -11,23 +11,15 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || dup2(fd, want) != want)
-		return -1;
-	close(fd);
-	return want;
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t v = 0, one = 1;
 
 	test_init(argc, argv);
-	CHECK(at(eventfd(41, 0), 14) == 14, "eventfd");
-	CHECK(at(eventfd(3, EFD_SEMAPHORE | EFD_NONBLOCK), 15) == 15, "semaphore eventfd");
+	CHECK(test_fd_at(eventfd(41, 0), 14) == 14, "eventfd");
+	CHECK(test_fd_at(eventfd(3, EFD_SEMAPHORE | EFD_NONBLOCK), 15) == 15, "semaphore eventfd");
 	CHECK(dup2(14, 16) == 16, "dup2");
-	CHECK(at(eventfd(0, EFD_NONBLOCK), 17) == 17, "empty eventfd");
+	CHECK(test_fd_at(eventfd(0, EFD_NONBLOCK), 17) == 17, "empty eventfd");
 	test_daemon();
 	test_waitsig();
 

@@ -18,14 +18,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || dup2(fd, want) != want)
-		return -1;
-	close(fd);
-	return want;
-}
-
 static int opt(int fd, int level, int name)
 {
 	int v = -1;
@@ -78,21 +70,21 @@ int main(int argc, char **argv)
 	      setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) == 0 &&
 	      setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) == 0, "options");
 	CHECK(bind(fd, (struct sockaddr *)&a4, sizeof(a4)) == 0 && listen(fd, 5) == 0 &&
-	      at(fd, 10) == 10, "listen on 127.0.0.1: %s", strerror(errno));
+	      test_fd_at(fd, 10) == 10, "listen on 127.0.0.1: %s", strerror(errno));
 	fd = socket(AF_INET6, SOCK_STREAM, 0);
 	if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&a6, sizeof(a6)))
 		skip("no IPv6 loopback: %s", strerror(errno));
-	CHECK(listen(fd, 3) == 0 && at(fd, 11) == 11, "listen on [::1]: %s", strerror(errno));
+	CHECK(listen(fd, 3) == 0 && test_fd_at(fd, 11) == 11, "listen on [::1]: %s", strerror(errno));
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&b4, sizeof(b4)) == 0 && at(fd, 12) == 12,
+	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&b4, sizeof(b4)) == 0 && test_fd_at(fd, 12) == 12,
 	      "bind UDP: %s", strerror(errno));
 	CHECK(getsockname(12, (struct sockaddr *)&got4, &len) == 0, "getsockname");
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&got4, len) == 0 && at(fd, 13) == 13,
+	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&got4, len) == 0 && test_fd_at(fd, 13) == 13,
 	      "connect UDP: %s", strerror(errno));
 	CHECK(send(13, "dg1", 3, 0) == 3 && send(13, "dgram2", 6, 0) == 6, "send UDP");
-	CHECK(at(socket(AF_INET, SOCK_STREAM, 0), 14) == 14, "socket");
+	CHECK(test_fd_at(socket(AF_INET, SOCK_STREAM, 0), 14) == 14, "socket");
 
 	len = sizeof(got4);
 	getsockname(10, (struct sockaddr *)&got4, &len);

@@ -20,14 +20,6 @@
 
 #define SIZE (3 * 4096 + 10)
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || dup2(fd, want) != want)
-		return -1;
-	close(fd);
-	return want;
-}
-
 int main(int argc, char **argv)
 {
 	static char data[SIZE], back[SIZE + 1];
@@ -40,14 +32,14 @@ int main(int argc, char **argv)
 	test_init(argc, argv);
 	for (size_t i = 0; i < SIZE; i++)
 		data[i] = test_rand64(&seed);
-	CHECK(at(memfd_create("ckpt-memfd00", MFD_ALLOW_SEALING), 14) == 14, "memfd_create: %s",
+	CHECK(test_fd_at(memfd_create("ckpt-memfd00", MFD_ALLOW_SEALING), 14) == 14, "memfd_create: %s",
 	      strerror(errno));
 	CHECK(write(14, data, SIZE) == SIZE && lseek(14, 100, SEEK_SET) == 100, "write");
 	CHECK(fcntl(14, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK) == 0, "F_ADD_SEALS: %s",
 	      strerror(errno));
-	CHECK(at(open("/proc/self/fd/14", O_RDONLY), 15) == 15 && lseek(15, 5000, SEEK_SET) == 5000,
+	CHECK(test_fd_at(open("/proc/self/fd/14", O_RDONLY), 15) == 15 && lseek(15, 5000, SEEK_SET) == 5000,
 	      "reopen: %s", strerror(errno));
-	CHECK(at(memfd_create("other", 0), 16) == 16 && write(16, "x", 1) == 1, "memfd 16");
+	CHECK(test_fd_at(memfd_create("other", 0), 16) == 16 && write(16, "x", 1) == 1, "memfd 16");
 	child = fork();
 	CHECK(child >= 0, "fork");
 	if (child == 0) {

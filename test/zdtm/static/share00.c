@@ -16,14 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || dup2(fd, want) != want)
-		return -1;
-	close(fd);
-	return want;
-}
-
 static void wait_usr1(void)
 {
 	sigset_t u;
@@ -44,9 +36,9 @@ int main(int argc, char **argv)
 	char buf[32];
 
 	test_init(argc, argv);
-	CHECK(at(open("f", O_RDWR | O_CREAT | O_TRUNC, 0644), 10) == 10 &&
+	CHECK(test_fd_at(open("f", O_RDWR | O_CREAT | O_TRUNC, 0644), 10) == 10 &&
 	      write(10, "start", 5) == 5, "open f");
-	CHECK(at(eventfd(1, 0), 11) == 11, "eventfd");
+	CHECK(test_fd_at(eventfd(1, 0), 11) == 11, "eventfd");
 	a = fork();
 	CHECK(a >= 0, "fork");
 	if (a == 0) {

@@ -17,14 +17,6 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || dup2(fd, want) != want)
-		return -1;
-	close(fd);
-	return want;
-}
-
 static uint64_t left_ms(int fd)
 {
 	struct itimerspec its;
@@ -48,18 +40,18 @@ int main(int argc, char **argv)
 	sigaddset(&m, SIGUSR1);
 	sigaddset(&m, SIGUSR2);
 	CHECK(sigprocmask(SIG_BLOCK, &m, NULL) == 0, "sigprocmask");
-	CHECK(at(signalfd(-1, &m, SFD_NONBLOCK), 14) == 14, "signalfd: %s", strerror(errno));
+	CHECK(test_fd_at(signalfd(-1, &m, SFD_NONBLOCK), 14) == 14, "signalfd: %s", strerror(errno));
 	CHECK(raise(SIGUSR1) == 0, "raise");
 
-	CHECK(at(timerfd_create(CLOCK_MONOTONIC, 0), 15) == 15 &&
+	CHECK(test_fd_at(timerfd_create(CLOCK_MONOTONIC, 0), 15) == 15 &&
 	      timerfd_settime(15, 0, &periodic, NULL) == 0, "timerfd 15: %s", strerror(errno));
 	clock_gettime(CLOCK_REALTIME, &now);
 	abs.it_value.tv_sec = now.tv_sec + 3600;
-	CHECK(at(timerfd_create(CLOCK_REALTIME, 0), 16) == 16 &&
+	CHECK(test_fd_at(timerfd_create(CLOCK_REALTIME, 0), 16) == 16 &&
 	      timerfd_settime(16, TFD_TIMER_ABSTIME, &abs, NULL) == 0, "timerfd 16");
-	CHECK(at(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK), 17) == 17 &&
+	CHECK(test_fd_at(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK), 17) == 17 &&
 	      timerfd_settime(17, 0, &oneshot, NULL) == 0, "timerfd 17");
-	CHECK(at(timerfd_create(CLOCK_BOOTTIME, 0), 18) == 18, "timerfd 18");
+	CHECK(test_fd_at(timerfd_create(CLOCK_BOOTTIME, 0), 18) == 18, "timerfd 18");
 	test_sleep_ms(50);	/* 17 expires */
 
 	test_daemon();

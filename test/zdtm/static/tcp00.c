@@ -27,14 +27,6 @@
 
 #define BULK (1 << 20)
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || dup2(fd, want) != want)
-		return -1;
-	close(fd);
-	return want;
-}
-
 static void read_exact(int fd, char *buf, size_t len)
 {
 	size_t got = 0;
@@ -147,13 +139,13 @@ int main(int argc, char **argv)
 		bulk[i] = test_rand64(&seed);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&a, len) == 0 && listen(fd, 4) == 0 &&
-	      getsockname(fd, (struct sockaddr *)&a, &len) == 0 && at(fd, 10) == 10,
+	      getsockname(fd, (struct sockaddr *)&a, &len) == 0 && test_fd_at(fd, 10) == 10,
 	      "listen: %s", strerror(errno));
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&a, len) == 0 && at(fd, 11) == 11,
+	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&a, len) == 0 && test_fd_at(fd, 11) == 11,
 	      "connect: %s", strerror(errno));
 	CHECK(setsockopt(11, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0, "TCP_NODELAY");
-	CHECK(at(accept(10, NULL, NULL), 12) == 12, "accept: %s", strerror(errno));
+	CHECK(test_fd_at(accept(10, NULL, NULL), 12) == 12, "accept: %s", strerror(errno));
 	CHECK(send(11, "hello", 5, 0) == 5, "send");
 	/* as much of the bulk as the buffers take without blocking */
 	while (sent < BULK) {
@@ -170,10 +162,10 @@ int main(int argc, char **argv)
 	if (peer < 0 || tick < 0)
 		skip("no IPv6 loopback for the outside peers");
 	fd = socket(AF_INET6, SOCK_STREAM, 0);
-	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&t6, sizeof(t6)) == 0 && at(fd, 14) == 14,
+	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&t6, sizeof(t6)) == 0 && test_fd_at(fd, 14) == 14,
 	      "connect to the ticker: %s", strerror(errno));
 	fd = socket(AF_INET6, SOCK_STREAM, 0);
-	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&a6, sizeof(a6)) == 0 && at(fd, 13) == 13,
+	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&a6, sizeof(a6)) == 0 && test_fd_at(fd, 13) == 13,
 	      "connect to the peer: %s", strerror(errno));
 	CHECK(send(13, "before", 6, 0) == 6, "send to the peer");
 	/* its echo is back, unread, before we say ready */

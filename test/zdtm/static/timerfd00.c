@@ -28,21 +28,13 @@ static long long ns_of(struct timespec t)
 	return t.tv_sec * NS + t.tv_nsec;
 }
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || dup2(fd, want) != want)
-		return -1;
-	close(fd);
-	return want;
-}
-
 static int make(int clk, int flags, int sflags, long long value, long long interval, int want)
 {
 	struct itimerspec its = {
 		.it_value = { value / NS, value % NS },
 		.it_interval = { interval / NS, interval % NS },
 	};
-	int fd = at(timerfd_create(clk, flags), want);
+	int fd = test_fd_at(timerfd_create(clk, flags), want);
 
 	if (fd >= 0 && value && timerfd_settime(fd, sflags, &its, NULL))
 		return -1;

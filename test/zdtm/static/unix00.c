@@ -27,15 +27,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || dup2(fd, want) != want)
-		return -1;
-	if (fd != want)
-		close(fd);
-	return want;
-}
-
 static void pair_at(int type, int a, int b)
 {
 	int sv[2];
@@ -45,7 +36,7 @@ static void pair_at(int type, int a, int b)
 	int x = fcntl(sv[0], F_DUPFD, 100), y = fcntl(sv[1], F_DUPFD, 100);
 	close(sv[0]);
 	close(sv[1]);
-	CHECK(at(x, a) == a && at(y, b) == b, "dup2: %s", strerror(errno));
+	CHECK(test_fd_at(x, a) == a && test_fd_at(y, b) == b, "dup2: %s", strerror(errno));
 }
 
 static void send_str(int fd, const char *s)
@@ -128,20 +119,20 @@ int main(int argc, char **argv)
 	len = addr_of(&sa, path, false);
 	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, len) == 0, "bind %s: %s", path,
 	      strerror(errno));
-	CHECK(chmod(path, 0600) == 0 && listen(fd, 7) == 0 && at(fd, 18) == 18, "listen");
+	CHECK(chmod(path, 0600) == 0 && listen(fd, 7) == 0 && test_fd_at(fd, 18) == 18, "listen");
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sa, len) == 0 && at(fd, 20) == 20,
+	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sa, len) == 0 && test_fd_at(fd, 20) == 20,
 	      "connect: %s", strerror(errno));
 	fd = accept(18, NULL, NULL);
-	CHECK(at(fd, 21) == 21, "accept: %s", strerror(errno));
+	CHECK(test_fd_at(fd, 21) == 21, "accept: %s", strerror(errno));
 	send_str(20, "abc");
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sa, len) == 0 && at(fd, 19) == 19,
+	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sa, len) == 0 && test_fd_at(fd, 19) == 19,
 	      "connect: %s", strerror(errno));
 
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	len = addr_of(&sa, abs_name, true);
-	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, len) == 0 && at(fd, 22) == 22,
+	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, len) == 0 && test_fd_at(fd, 22) == 22,
 	      "bind @%s: %s", abs_name, strerror(errno));
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	CHECK(sendto(fd, "hello", 5, 0, (struct sockaddr *)&sa, len) == 5 &&
