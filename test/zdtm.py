@@ -394,7 +394,8 @@ def load_tests():
 
 NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-job']
 
-BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'nostore',
+BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'tcp-abort',
+            'nostore',
             'dump-killed', 'disk-full']
 
 
@@ -1084,6 +1085,38 @@ class Run:
                                % (self.pid, case, n))
                 shutil.rmtree(bad)
             # The good version is still whole.
+            self.restore()
+            self.finish()
+
+        elif case == 'tcp-abort':
+            # A restore that fails late, once the TCP connections are made
+            # in repair mode (a truncated page image): it closes them in
+            # repair mode and keeps the network lock, so that the peers
+            # outside the tree notice nothing and the good store restores
+            # tcp00 whole: its counting peer sees every count.
+            self.pid = self.start(self.r.tests['tcp00'])
+            self.dump()
+            good = latest(self.store)
+            pages = sorted(f for f in os.listdir(good) if f.startswith('pages-') and
+                           os.path.getsize(os.path.join(good, f)) > 1)
+            if not pages:
+                raise Fail('no page image in %s' % good)
+            bad = os.path.join(self.dir, 'bad')
+            vdir = copy_store(self.store, bad)
+            os.truncate(os.path.join(vdir, pages[0]), os.path.getsize(os.path.join(vdir, pages[0])) // 2)
+            REAPER.forget(self.pid)
+            rc, err = self.ckpt('restore', '-D', bad, '--detach')
+            try:
+                self.log(one_line_error('restore with a truncated %s' % pages[0], rc, err,
+                                        [pages[0]]))
+            except Fail:
+                self.cleanup_pid()
+                raise
+            REAPER.reap()
+            REAPER.status.pop(self.pid, None)
+            if wait_until(lambda: proc_state(self.pid) is None, 2) is False:
+                raise Fail('process %d exists after the failed restore' % self.pid)
+            time.sleep(0.3)     # the counting peer sends meanwhile: held back
             self.restore()
             self.finish()
 
