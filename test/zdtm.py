@@ -814,6 +814,21 @@ class Run:
         self.ckpt_pids.remove(pid)
         return os.waitstatus_to_exitcode(st)
 
+    def restore_fails(self, store, name, what):
+        """A restore from the damaged store must fail with one line naming
+        the image `name`, and leave no process of the checkpoint."""
+        REAPER.forget(self.pid)
+        rc, err = self.ckpt('restore', '-D', store, '--detach')
+        try:
+            self.log(one_line_error('restore with %s' % what, rc, err, [name]))
+        except Fail:
+            self.cleanup_pid()
+            raise
+        REAPER.reap()
+        REAPER.status.pop(self.pid, None)
+        if wait_until(lambda: proc_state(self.pid) is None, 2) is False:
+            raise Fail('process %d exists after the restore with %s failed' % (self.pid, what))
+
     def nsjob(self, case):
         if case == 'run-stdio':
             # stdout a pipe to us: after each restore the job writes on
@@ -1070,19 +1085,7 @@ class Run:
                     flip_byte(path)
                 else:
                     os.truncate(path, os.path.getsize(path) // 2)
-                REAPER.forget(self.pid)
-                rc, err = self.ckpt('restore', '-D', bad, '--detach')
-                # One line that names the damaged file.
-                try:
-                    self.log(one_line_error('restore with %s %s' % (case, n), rc, err, [n]))
-                except Fail:
-                    self.cleanup_pid()
-                    raise
-                REAPER.reap()
-                REAPER.status.pop(self.pid, None)
-                if wait_until(lambda: proc_state(self.pid) is None, 2) is False:
-                    raise Fail('process %d exists after restore with %s %s failed'
-                               % (self.pid, case, n))
+                self.restore_fails(bad, n, '%s %s' % (case, n))
                 shutil.rmtree(bad)
             # The good version is still whole.
             self.restore()
@@ -1104,18 +1107,7 @@ class Run:
             bad = os.path.join(self.dir, 'bad')
             vdir = copy_store(self.store, bad)
             os.truncate(os.path.join(vdir, pages[0]), os.path.getsize(os.path.join(vdir, pages[0])) // 2)
-            REAPER.forget(self.pid)
-            rc, err = self.ckpt('restore', '-D', bad, '--detach')
-            try:
-                self.log(one_line_error('restore with a truncated %s' % pages[0], rc, err,
-                                        [pages[0]]))
-            except Fail:
-                self.cleanup_pid()
-                raise
-            REAPER.reap()
-            REAPER.status.pop(self.pid, None)
-            if wait_until(lambda: proc_state(self.pid) is None, 2) is False:
-                raise Fail('process %d exists after the failed restore' % self.pid)
+            self.restore_fails(bad, pages[0], 'a truncated %s' % pages[0])
             time.sleep(0.3)     # the counting peer sends meanwhile: held back
             self.restore()
             self.finish()
