@@ -435,7 +435,7 @@ static int ctty_of_leaders(struct tree *tree)
 			continue;
 		if (proc_parse_stat(task->pid, 0, &st))
 			return -1;
-		index = tty_ctty_pty(task->pid, st.tty_nr, &tree->shared, &found);
+		index = tty_ctty_pty(st.tty_nr, &tree->shared, &found);
 		if (found) {
 			task->files->has_ctty_pty = true;
 			task->files->ctty_pty = index;

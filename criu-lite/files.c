@@ -1,8 +1,10 @@
 /*
  * File descriptors: the dispatch on the /proc/PID/fd link, pipes and
- * eventfds; whatever has a path is files-reg.c's.  Everything else (sockets,
- * anonymous inodes such as epoll or io_uring) is refused by name until ckpt
- * learns to carry it.
+ * eventfds, the restore of every fd in the new process, and open files
+ * shared across the tree.  Whatever has a path is files-reg.c's (ttys
+ * tty.c's), sockets are sockets.c's, epoll files-epoll.c's, the other
+ * anonymous inodes files-anon.c's.  The rest (io_uring, userfaultfd,
+ * perf_event ...) is refused by name.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,27 +27,6 @@
 #include "sockets.h"
 #include "tty.h"
 #include "util.h"
-
-
-/* What a link target of /proc/PID/fd says about an fd we cannot carry. */
-static const char *unsupported_kind(const char *link, mode_t mode)
-{
-	if (!strncmp(link, "socket:", 7))
-		return "a socket";
-	if (!strncmp(link, "anon_inode:", 11)) {
-		static char buf[128];
-
-		snprintf(buf, sizeof(buf), "an anonymous inode (%.100s)", link + 11);
-		return buf;
-	}
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	if (S_ISBLK(mode))
-		return "a block device";
-	return NULL;
-}
 
 /*
  * A pipe end.  The pipe itself (its size and unread data) goes to the tree's
@@ -140,7 +121,6 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 	char path[64], link[4096];
 	struct proc_fdinfo fi;
 	struct stat st;
-	const char *bad;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", task->pid, fd);
@@ -188,10 +168,9 @@ static int dump_one_fd(struct task *task, int fd, FdEntry *e)
 	/* A path: a file, a directory, a device (files-reg.c). */
 	if (link[0] == '/')
 		return dump_path_fd(task, fd, link, &st, e);
-	bad = unsupported_kind(link, st.st_mode);
-	if (bad)
-		return error("pid %d: fd %d is %s (%s), which ckpt cannot carry yet", task->pid, fd,
-			     bad, link);
+	if (!strncmp(link, "anon_inode:", 11))
+		return error("pid %d: fd %d is an anonymous inode (%.100s) (%s), which ckpt cannot "
+			     "carry yet", task->pid, fd, link + 11, link);
 	return error("pid %d: fd %d (%s) is not a file ckpt can reopen", task->pid, fd, link);
 }
 
@@ -632,8 +611,7 @@ int restore_files_inside(const FilesEntry *files, const int *inherited, const Sh
  * reader or writer of our own.  -1 if we cannot tell. */
 static int other_end_open(pid_t pid, int fd, bool write_end)
 {
-	int pidfd = syscall(SYS_pidfd_open, pid, 0);
-	int f = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
+	int f = grab_fd(pid, fd);
 	struct pollfd pfd = { .fd = f, .events = write_end ? POLLOUT : POLLIN };
 	int ret = -1;
 
@@ -641,8 +619,6 @@ static int other_end_open(pid_t pid, int fd, bool write_end)
 		ret = write_end ? !(pfd.revents & POLLERR) : !(pfd.revents & POLLHUP);
 	if (f >= 0)
 		close(f);
-	if (pidfd >= 0)
-		close(pidfd);
 	return ret;
 }
 

@@ -516,6 +516,8 @@ static int dump_inet(pid_t pid, int fd, int sfd, uint64_t ino, int family, int t
 	struct sockaddr_storage src = { 0 }, dst = { 0 };
 	socklen_t slen = sizeof(src), dlen = sizeof(dst);
 	char a[80], b[80], what[64];
+	struct tcp_info ti = { 0 };
+	socklen_t tl = sizeof(ti);
 	InetSkEntry *s;
 	int state;
 
@@ -529,9 +531,6 @@ static int dump_inet(pid_t pid, int fd, int sfd, uint64_t ino, int family, int t
 	if (getpeername(sfd, (struct sockaddr *)&dst, &dlen))
 		dlen = 0;
 	if (proto == IPPROTO_TCP) {
-		struct tcp_info ti;
-		socklen_t tl = sizeof(ti);
-
 		if (getsockopt(sfd, IPPROTO_TCP, TCP_INFO, &ti, &tl))
 			return error_errno("pid %d: fd %d (%s): TCP_INFO", pid, fd, what);
 		state = ti.tcpi_state;
@@ -566,11 +565,8 @@ static int dump_inet(pid_t pid, int fd, int sfd, uint64_t ino, int family, int t
 		set_addr(&s->dst, &dst, dlen);
 	}
 	if (state == TCP_LISTEN) {
-		struct tcp_info ti;
-		socklen_t tl = sizeof(ti);
-
 		s->has_backlog = true;
-		s->backlog = !getsockopt(sfd, IPPROTO_TCP, TCP_INFO, &ti, &tl) ? ti.tcpi_sacked : 128;
+		s->backlog = ti.tcpi_sacked;	/* a listener's: its backlog */
 	}
 	if (proto == IPPROTO_UDP &&
 	    peek_queue(sfd, false, &s->queue, &s->n_queue, pid, fd, what))

@@ -259,13 +259,12 @@ int tty_check_tree(SharedEntry *sh, pid_t (*vpid)(pid_t, void *), void *arg)
 	return 0;
 }
 
-uint32_t tty_ctty_pty(pid_t pid, unsigned tty_nr, const SharedEntry *sh, bool *found)
+uint32_t tty_ctty_pty(unsigned tty_nr, const SharedEntry *sh, bool *found)
 {
 	unsigned maj = major(tty_nr), min = minor(tty_nr);
 	uint32_t index = (maj - 136) * 256 + min;
 
 	*found = false;
-	(void)pid;
 	if (maj < 136 || maj > 143)
 		return 0;
 	for (size_t k = 0; k < sh->n_ptys; k++)

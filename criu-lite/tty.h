@@ -23,7 +23,7 @@ int dump_tty(pid_t pid, int fd, const char *link, const struct stat *st, SharedE
 int tty_check_tree(SharedEntry *sh, pid_t (*vpid)(pid_t, void *), void *arg);
 /* The pty of the tree whose slave is tty_nr (a /proc/PID/stat device):
  * its index, *found if it is one. */
-uint32_t tty_ctty_pty(pid_t pid, unsigned tty_nr, const SharedEntry *sh, bool *found);
+uint32_t tty_ctty_pty(unsigned tty_nr, const SharedEntry *sh, bool *found);
 /* The end of a dump: unread pty data goes back in if the job runs on. */
 void tty_dump_end(bool job_gone);
 /* Restore: the ptys made again, pty k's master at base + 2k, its slave
