@@ -2,6 +2,7 @@
 #include "zdtmtst.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -430,4 +431,19 @@ int test_fd_at(int fd, int want)
 	if (fd != want)
 		close(fd);
 	return want;
+}
+
+size_t test_read_for(int fd, char *buf, size_t len, unsigned ms)
+{
+	size_t got = 0;
+
+	for (unsigned i = 0; got < len && i < ms / 10; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n = poll(&p, 1, 10) == 1 ? read(fd, buf + got, len - got) : 0;
+
+		if (n > 0)
+			got += n;
+	}
+	buf[got] = 0;
+	return got;
 }

@@ -50,6 +50,10 @@ void test_burn_cpu_ms(unsigned ms);
 /* Put fd at exactly the number want (closing fd unless it is want):
  * want, or -1 (fd < 0 included: test_fd_at(open(...), 10)). */
 int test_fd_at(int fd, int want);
+/* Read len bytes from fd (a pipe, a socket, a tty), waiting up to ms for
+ * them; buf (len + 1 bytes) gets what came, NUL-terminated.  Returns how
+ * many came. */
+size_t test_read_for(int fd, char *buf, size_t len, unsigned ms);
 /* Read a whole (small, /proc) file into buf, NUL-terminated; -1 on error. */
 ssize_t test_read_file(const char *path, char *buf, size_t size);
 /* The calling thread's blocked-signal mask as the kernel's 64-bit word. */

@@ -11,7 +11,6 @@
 #include "zdtmtst.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,18 +23,11 @@
 
 static void expect(int fd, const char *want)
 {
-	char buf[256];
-	size_t got = 0, len = strlen(want);
+	char buf[64];
+	size_t len = strlen(want);
 
-	for (int i = 0; got < len && i < 200; i++) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		ssize_t n = poll(&p, 1, 10) == 1 ? read(fd, buf + got, len - got) : 0;
-
-		if (n > 0)
-			got += n;
-	}
-	buf[got] = 0;
-	CHECK(got == len && !memcmp(buf, want, len), "fd %d gave '%s', not '%s'", fd, buf, want);
+	CHECK(test_read_for(fd, buf, len, 2000) == len && !memcmp(buf, want, len),
+	      "fd %d gave '%s', not '%s'", fd, buf, want);
 }
 
 static void __attribute__((noreturn)) child(const char *slave)
