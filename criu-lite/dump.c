@@ -221,6 +221,8 @@ static int write_pstree(const struct tree *tree, struct version *v)
 		}
 		if (task->clone_fs)
 			pt->has_clone_fs = pt->clone_fs = true;
+		if (task->clone_files)
+			pt->has_clone_files = pt->clone_files = true;
 		if (task->zombie) {
 			pt->has_zombie = pt->has_exit_status = true;
 			pt->zombie = true;
@@ -285,8 +287,11 @@ static void fill_inventory(Inventory *inv, const struct dump_opts *o, const stru
 }
 
 /* Processes made with CLONE_VM, CLONE_FILES or CLONE_FS (not threads) share
- * what ckpt restores per process: refuse them by name rather than bring them
- * back apart. */
+ * what ckpt restores per process.  An fd table or an fs shared with the
+ * parent comes back (the child is made sharing it again); any other sharing
+ * is refused by name rather than brought back apart.  Parents come before
+ * children, so a table shared by a parent and its children, and theirs, is
+ * found at its first holder and every later one is a child of a holder. */
 static int refuse_shared_tables(const struct tree *tree, size_t i)
 {
 	static const struct { int type; const char *what; } kinds[] = {
@@ -299,11 +304,13 @@ static int refuse_shared_tables(const struct tree *tree, size_t i)
 	/* cwd, root and umask shared with the parent (and so with whoever
 	 * shares the parent's) come back with CLONE_FS */
 	t->clone_fs = t->ppid && syscall(SYS_kcmp, t->pid, t->ppid, KCMP_FS, 0, 0) == 0;
+	t->clone_files = t->ppid && syscall(SYS_kcmp, t->pid, t->ppid, KCMP_FILES, 0, 0) == 0;
 	for (size_t o = 0; o < i; o++) {
 		if (tree->tasks[o].zombie)
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
-			if (kinds[k].type == KCMP_FS && t->clone_fs)
+			if ((kinds[k].type == KCMP_FS && t->clone_fs) ||
+			    (kinds[k].type == KCMP_FILES && t->clone_files))
 				continue;
 			if (syscall(SYS_kcmp, t->pid, tree->tasks[o].pid, kinds[k].type, 0, 0) == 0)
 				return error("pid %d shares %s with pid %d, which ckpt cannot carry "
@@ -444,6 +451,27 @@ static int ctty_of_leaders(struct tree *tree)
 	return 0;
 }
 
+/* A process that shares its parent's fd table makes no fds of its own at
+ * restore: it cannot hold one for the while to hand it down, nor take a
+ * controlling terminal through one. */
+static int refuse_in_shared_tables(const struct tree *tree)
+{
+	for (size_t i = 0; i < tree->nr; i++) {
+		const struct task *t = &tree->tasks[i];
+
+		if (t->clone_files && t->files->has_ctty_pty)
+			return error("pid %d shares its fd table with its parent and has a "
+				     "controlling terminal of the tree's, which ckpt cannot carry "
+				     "yet", t->pid);
+		for (size_t f = 0; t->clone_files && f < t->files->n_fds; f++)
+			if (t->files->fds[f]->transient)
+				return error("pid %d shares its fd table with its parent, and an open "
+					     "file must pass through it to processes below that did not "
+					     "get it from it, which ckpt cannot carry yet", t->pid);
+	}
+	return 0;
+}
+
 static int dump_tree(struct tree *tree, struct version *v)
 {
 	struct page_pool pool;
@@ -474,6 +502,8 @@ static int dump_tree(struct tree *tree, struct version *v)
 	if (tty_check_tree(&tree->shared, tree_vpid, tree) || ctty_of_leaders(tree))
 		return -1;
 	files_share_across(tree);
+	if (refuse_in_shared_tables(tree))
+		return -1;
 	for (size_t i = 0; i < tree->nr; i++) {
 		struct task *task = &tree->tasks[i];
 

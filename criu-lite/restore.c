@@ -71,6 +71,12 @@ struct plan {
 	int *vma_helper;	/* per vma: helper index, or -1 */
 	int *run_helper;	/* per page run: helper index of the image it is in */
 
+	/* Processes that share one fd table (CLONE_FILES) keep their helpers
+	 * in it side by side; the last of them to be driven closes them all. */
+	struct plan *table;	/* the table's first holder (itself if its own) */
+	int table_next;		/* of a first holder: the next free helper fd */
+	bool closes_table;	/* the table's last holder in plan order */
+
 	struct task task;	/* the restorer's handle on it once it exists */
 	bool stopped;		/* reached the stop at the end of its own setup */
 };
@@ -322,6 +328,35 @@ static void plan_helpers(struct plan *p, const char *vdir)
 		p->fd_base = p->nr_helpers + 2;
 }
 
+/* A process made with CLONE_FILES opens its helpers above its parent's
+ * (and its earlier siblings') in the table they share. */
+static void plan_tables(struct rtree *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		struct plan *p = &r->plans[i], *parent;
+
+		if (p->pt->zombie)
+			continue;
+		p->table = p;
+		p->table_next = p->fd_base + p->nr_helpers;
+		parent = p->pt->clone_files ? find_plan(r, p->pt->ppid) : NULL;
+		if (!parent || parent->pt->zombie)
+			continue;
+		p->table = parent->table;
+		if (p->fd_base < p->table->table_next)
+			p->fd_base = p->table->table_next;
+		p->table->table_next = p->fd_base + p->nr_helpers;
+	}
+	for (size_t i = 0; i < r->nr; i++) {
+		struct plan *p = &r->plans[i];
+
+		p->closes_table = !p->pt->zombie;
+		for (size_t k = i + 1; p->closes_table && k < r->nr; k++)
+			if (!r->plans[k].pt->zombie && r->plans[k].table == p->table)
+				p->closes_table = false;
+	}
+}
+
 extern uint64_t find_free_area(void *used, size_t n, uint64_t min, uint64_t len);
 
 /* One trampoline address for all: free in ckpt (whose copies they start as)
@@ -526,7 +561,8 @@ static void fork_children(struct rtree *r, const struct plan *p)
 				helpers[nr_helpers++] = group_helper(r, p, pgid);
 		}
 		/* We are traced with PTRACE_O_TRACEFORK: the child is too. */
-		pid = clone_with_pid(c->pid, c->pt->clone_fs ? CLONE_FS : 0);
+		pid = clone_with_pid(c->pid, (c->pt->clone_fs ? CLONE_FS : 0) |
+					     (c->pt->clone_files ? CLONE_FILES : 0));
 		if (pid == 0)
 			child_main(r, i);
 		if (pid < 0)
@@ -544,15 +580,35 @@ static void fork_children(struct rtree *r, const struct plan *p)
 	free(helpers);
 }
 
+/* The restorer's helpers (page image, files to map) at fd_base + i. */
+static void open_helpers(struct rtree *r, const struct plan *p)
+{
+	int fds[64], *fdv = p->nr_helpers > 64 ? xmalloc(p->nr_helpers * sizeof(int)) : fds;
+
+	for (size_t i = 0; i < p->nr_helpers; i++) {
+		fdv[i] = open(p->helper_path[i], p->helper_flags[i] | O_CLOEXEC);
+		if (fdv[i] < 0)
+			child_fail(r, p->pid, "cannot open '%s': %s", p->helper_path[i],
+				   strerror(errno));
+	}
+	for (size_t i = 0; i < p->nr_helpers; i++) {
+		if (dup2(fdv[i], p->fd_base + i) < 0)
+			child_fail(r, p->pid, "dup2: %s", strerror(errno));
+		close(fdv[i]);
+	}
+	if (fdv != fds)
+		free(fdv);
+}
+
 /* The fds of a new process: what it shares with its parent is taken from
  * the parent's table (put aside above everything else first), then every
- * other fd is closed, the restorer's helpers (page image, files to map) are
- * opened at fd_base + i, and the process's own fds are put in place. */
+ * other fd is closed, the helpers are opened, and the process's own fds are
+ * put in place.  (One made with CLONE_FILES has its parent's, and opens
+ * only its helpers.) */
 static void setup_fds(struct rtree *r, const struct plan *p, const struct plan *parent)
 {
 	const FilesEntry *files = p->files;
 	int *inherited = xmalloc((files->n_fds + 1) * sizeof(int));
-	int fds[64], *fdv = p->nr_helpers > 64 ? xmalloc(p->nr_helpers * sizeof(int)) : fds;
 	int temp_base = r->shared_base + r->nr_shared, kept = 0;
 	char err[CHILD_ERR_LEN - 64] = "";
 
@@ -571,17 +627,7 @@ static void setup_fds(struct rtree *r, const struct plan *p, const struct plan *
 	 * above fd_base.) */
 	syscall(SYS_close_range, 0, r->shared_base - 1, 0);
 	syscall(SYS_close_range, temp_base + kept, ~0U, 0);
-	for (size_t i = 0; i < p->nr_helpers; i++) {
-		fdv[i] = open(p->helper_path[i], p->helper_flags[i] | O_CLOEXEC);
-		if (fdv[i] < 0)
-			child_fail(r, p->pid, "cannot open '%s': %s", p->helper_path[i],
-				   strerror(errno));
-	}
-	for (size_t i = 0; i < p->nr_helpers; i++) {
-		if (dup2(fdv[i], p->fd_base + i) < 0)
-			child_fail(r, p->pid, "dup2: %s", strerror(errno));
-		close(fdv[i]);
-	}
+	open_helpers(r, p);
 	if (restore_files_inside(files, inherited, r->shared, r->shared_base, err, sizeof(err)))
 		child_fail(r, p->pid, "%s", err);
 	free(inherited);
@@ -622,7 +668,10 @@ static void __attribute__((noreturn)) child_main(struct rtree *r, size_t idx)
 	if (p->core->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1))
 		child_fail(r, p->pid, "cannot become a child subreaper: %s", strerror(errno));
 	/* Our fds before the children's: they may inherit some. */
-	setup_fds(r, p, find_plan(r, pt->ppid));
+	if (pt->clone_files)
+		open_helpers(r, p);
+	else
+		setup_fds(r, p, find_plan(r, pt->ppid));
 	fork_children(r, p);
 	files_close_transient(p->files);
 
@@ -718,12 +767,17 @@ static int drive_state(struct rtree *r, struct plan *p)
 	if (ret)
 		return -1;
 	pr_info("pid %d: memory restored", task->pid);
-	if (task_syscall_ok(task, &task->threads[0], SYS_close_range, "close the restorer's fds",
-			    NULL, p->fd_base, ~0U, 0, 0, 0, 0))
+	/* In a shared fd table, the last holder closes every holder's
+	 * helpers, once all have mapped their memory. */
+	if (p->closes_table &&
+	    task_syscall_ok(task, &task->threads[0], SYS_close_range, "close the restorer's fds",
+			    NULL, p->table->fd_base, ~0U, 0, 0, 0, 0))
 		return -1;
-	/* Only now: closing any fd of a file drops the process's POSIX locks on it. */
-	if (restore_posix_locks(task))
-		return -1;
+	/* Only now: closing any fd of a file drops the POSIX locks of the
+	 * table's holders on it. */
+	for (size_t i = 0; p->closes_table && i < r->nr; i++)
+		if (r->plans[i].table == p->table && restore_posix_locks(&r->plans[i].task))
+			return -1;
 	if (create_threads(task, p))
 		return -1;
 	for (size_t i = 0; i < task->nr_threads; i++)
@@ -1535,6 +1589,7 @@ int restore(const struct restore_opts *o)
 	for (size_t i = 0; i < r.nr; i++)
 		if (!r.plans[i].pt->zombie)
 			plan_helpers(&r.plans[i], vdir);
+	plan_tables(&r);
 	pr_info("restoring %zu processes (root pid %d) from version %u of '%s'", r.nr,
 		r.plans[0].pid, number, o->dir);
 

@@ -31,6 +31,7 @@ struct task {
 	pid_t ppid, pgid, sid;		/* ppid 0 for the root of a tree */
 	pid_t vpgid, vsid;		/* dump: as the task sees them (asked inside it) */
 	bool clone_fs;			/* shares its fs (cwd, root, umask) with its parent */
+	bool clone_files;		/* shares its fd table with its parent */
 	bool zombie;			/* exited; nothing but exit_status to save */
 	int exit_status;
 	struct thread *threads;		/* leader first */

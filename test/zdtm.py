@@ -780,7 +780,14 @@ class Run:
         before = versions(self.store)
         rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', self.store,
                             *(['--leave-running'] if leave else []))
-        one_line_error('dump', rc, err, [self.pid] + ref.get('fds', []) + ref.get('words', []))
+        # "pids": "descendants": the line names two processes below the
+        # root (what they share), not the root
+        who = [self.pid] if ref.get('pids') != 'descendants' else []
+        line = one_line_error('dump', rc, err, who + ref.get('fds', []) + ref.get('words', []))
+        if not who:
+            named = [p for p in descendants(self.pid) if re.search(r'(?<!\d)%d(?!\d)' % p, line)]
+            if len(named) < 2:
+                raise Fail('dump: error does not name two processes of the tree: %r' % line)
         if versions(self.store) != before:
             raise Fail('refused dump left a new version in the store')
         if not wait_until(lambda: running(self.pid), 5):
