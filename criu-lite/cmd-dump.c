@@ -5,10 +5,13 @@
 #include "commands.h"
 #include "dump.h"
 #include "exitcodes.h"
+#include "pagecomp.h"
 
 static void help(FILE *f)
 {
-	fprintf(f, "usage: ckpt dump [-p PID] [-D DIR] [--leave-running] [--shell-job]\n\n"
+	fprintf(f, "usage: ckpt dump [-p PID] [-D DIR] [--leave-running [--no-track]] [--full]\n"
+		   "                 [--keep N] [--compress zstd|lz4|none] [--shell-job]\n"
+		   "                 [--wait SECONDS]\n\n"
 		   "Freeze process PID and all its descendants, with all their threads, write a new\n"
 		   "checkpoint version into the store DIR, then kill them (or let them go on with\n"
 		   "--leave-running).  A PID in a pid namespace of ckpt's (`ckpt run`) or the\n"
@@ -16,7 +19,17 @@ static void help(FILE *f)
 		   "  -p, --pid PID         the process to dump (default: the job that\n"
 		   "                        `ckpt run -D DIR` runs)\n"
 		   "  -D, --dir DIR         the store (default ./checkpoint), created 0700\n"
-		   "  -R, --leave-running   let the process run on after the dump\n"
+		   "  -R, --leave-running   let the process run on after the dump, and track\n"
+		   "                        the pages it writes: the next dump of the store\n"
+		   "                        stores only those (incremental)\n"
+		   "      --no-track        end the tracking: the next dump is a full one\n"
+		   "      --full            store every page, even where the store's tracking\n"
+		   "                        could make this dump incremental\n"
+		   "  -k, --keep N          then remove all but the N newest versions (never\n"
+		   "                        one that a kept version needs)\n"
+		   "  -z, --compress ALGO   compress the page images: zstd (smaller) or lz4\n"
+		   "                        (faster), in chunks of 1 MiB; none (the default)\n"
+		   "                        keeps them raw, the fastest to dump and restore\n"
 		   "  -j, --shell-job       a job started from a shell: its terminal (outside\n"
 		   "                        the tree) is taken from the restoring ckpt\n"
 		   "  -w, --wait SECONDS    wait this long for another dump of the same store\n"
@@ -32,6 +45,10 @@ int cmd_dump(int argc, char **argv)
 		{ "leave-running", no_argument, NULL, 'R' },
 		{ "shell-job", no_argument, NULL, 'j' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "no-track", no_argument, NULL, 'T' },
+		{ "full", no_argument, NULL, 'F' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "compress", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -39,7 +56,7 @@ int cmd_dump(int argc, char **argv)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "p:D:Rjw:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:D:Rjw:k:z:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o.pid = strtol(optarg, &end, 10);
@@ -56,6 +73,28 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'j':
 			o.shell_job = true;
+			break;
+		case 'T':
+			o.no_track = true;
+			break;
+		case 'F':
+			o.full = true;
+			break;
+		case 'z':
+			o.compress = pz_algo_of(optarg);
+			if (o.compress < 0) {
+				fprintf(stderr, "ckpt dump: --compress '%s': zstd, lz4 or none\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'k':
+			o.keep = strtoul(optarg, &end, 10);
+			if (*end || !o.keep || optarg[0] == '-') {
+				fprintf(stderr, "ckpt dump: --keep '%s' is not a number of versions\n",
+					optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'w':
 			o.lock_wait_ms = strtol(optarg, &end, 10) * 1000;

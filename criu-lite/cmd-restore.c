@@ -42,7 +42,6 @@ int cmd_restore(int argc, char **argv)
 		{ 0 }
 	};
 	struct restore_opts o = { .dir = "checkpoint" };
-	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "D:n:djh", opts, NULL)) != -1) {
@@ -51,11 +50,8 @@ int cmd_restore(int argc, char **argv)
 			o.dir = optarg;
 			break;
 		case 'n':
-			o.version = strtoul(optarg, &end, 10);
-			if (*end || !o.version) {
-				fprintf(stderr, "ckpt restore: '%s' is not a version number\n", optarg);
+			if (!(o.version = version_arg("restore", optarg)))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'd':
 			o.detach = true;

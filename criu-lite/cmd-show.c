@@ -35,8 +35,6 @@ int cmd_show(int argc, char **argv)
 		{ 0 }
 	};
 	struct show_opts o = { .dir = "checkpoint" };
-	unsigned long n;
-	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "D:n:jh", opts, NULL)) != -1) {
@@ -45,12 +43,8 @@ int cmd_show(int argc, char **argv)
 			o.dir = optarg;
 			break;
 		case 'n':
-			n = strtoul(optarg, &end, 10);
-			if (*end || !n || n > 0x7fffffff || optarg[0] == '-') {
-				fprintf(stderr, "ckpt show: '%s' is not a version number\n", optarg);
+			if (!(o.version = version_arg("show", optarg)))
 				return EXIT_USAGE;
-			}
-			o.version = n;
 			break;
 		case 'j':
 			o.json = true;

@@ -34,6 +34,7 @@
 #include "sockets.h"
 #include "tty.h"
 #include "store.h"
+#include "track.h"
 #include "util.h"
 #include "xsave.h"
 
@@ -83,7 +84,7 @@ static void unmap_scratch(struct task *task)
 		task->scratch = 0;
 }
 
-static int collect(struct task *task)
+static int collect(struct task *task, bool track)
 {
 	TaskCore *core = xmalloc(sizeof(*core));
 
@@ -105,6 +106,9 @@ static int collect(struct task *task)
 	if (dump_threads(task) || dump_signals(task) || dump_creds(task) ||
 	    dump_timers(task) || dump_misc(task) || dump_files(task))
 		return -1;
+	/* After the fds are listed: the userfaultfd made in it is not its. */
+	if (track)
+		track_make_uffd(task);
 	unmap_scratch(task);
 	if (task->scratch)
 		return error("pid %d: cannot unmap the scratch page", task->pid);
@@ -284,6 +288,38 @@ static void fill_inventory(Inventory *inv, const struct dump_opts *o, const stru
 	inv->has_freeze_ns = inv->has_dump_ns = true;
 	inv->freeze_ns = freeze_ns;
 	inv->dump_ns = now_ns(CLOCK_MONOTONIC) - t_start;
+}
+
+/* An incremental version: the earlier versions its pages come from, and
+ * how much it stores and takes. */
+static void fill_chain(Inventory *inv, const struct tree *tree)
+{
+	inv->has_pages_bytes = inv->has_pages_earlier = true;
+	for (size_t i = 0; i < tree->nr; i++) {
+		const MmEntry *mm = tree->tasks[i].mm;
+
+		if (tree->tasks[i].zombie || !mm)
+			continue;
+		inv->pages_bytes += mm->pages_bytes;
+		inv->pages_earlier += mm->pages_earlier;
+		if (tree->tasks[i].base_mm) {
+			inv->has_parent_version = true;
+			inv->parent_version = tree->tasks[i].base;
+		}
+		for (size_t k = 0; k < mm->n_pages; k++) {
+			const PageRun *run = mm->pages[k];
+			size_t n = 0;
+
+			if (!run->has_version)
+				continue;
+			while (n < inv->n_needs && inv->needs[n] != run->version)
+				n++;
+			if (n < inv->n_needs)
+				continue;
+			inv->needs = xrealloc(inv->needs, (n + 1) * sizeof(*inv->needs));
+			inv->needs[inv->n_needs++] = run->version;
+		}
+	}
 }
 
 /* Processes made with CLONE_VM, CLONE_FILES or CLONE_FS (not threads) share
@@ -472,7 +508,7 @@ static int refuse_in_shared_tables(const struct tree *tree)
 	return 0;
 }
 
-static int dump_tree(struct tree *tree, struct version *v)
+static int dump_tree(struct tree *tree, struct version *v, struct track *tk)
 {
 	struct page_pool pool;
 	bool ok = true;
@@ -491,7 +527,9 @@ static int dump_tree(struct tree *tree, struct version *v)
 				parent = &tree->tasks[p];
 		task->parent_files = parent ? parent->files : NULL;
 		task->shared = &tree->shared;
-		ok = !refuse_shared_tables(tree, i) && !collect(task) && !dump_mm_shmem(task, v) &&
+		track_attach(tk, task);
+		ok = !refuse_shared_tables(tree, i) && !collect(task, tk->want) &&
+		     !dump_mm_shmem(task, v) &&
 		     !dump_files_data(task, v) && !dump_mm_scan(task, parent) &&
 		     pool_push(&pool, task);
 	}
@@ -555,6 +593,7 @@ int dump(const struct dump_opts *o_in)
 	Inventory inv = INVENTORY__INIT;
 	uint64_t t_start = now_ns(CLOCK_MONOTONIC), t_freeze, t_frozen;
 	struct pidns_target ns;
+	struct track tk;
 	int store_fd;
 
 	if (!o->pid && (o->pid = job_of_store(o->dir)) < 0)
@@ -568,6 +607,8 @@ int dump(const struct dump_opts *o_in)
 		return EXIT_STORE;
 	if (version_begin(store_fd, &v, o->lock_wait_ms))
 		return EXIT_STORE;
+	v.compress = o->compress;
+	track_open(&tk, store_fd, !o->full, o->keep, o->leave_running && !o->no_track);
 	log_open_file(v.dfd, "dump.log");
 	pr_info("dumping pid %d into version %u of '%s'", o->pid, v.number, o->dir);
 
@@ -583,11 +624,14 @@ int dump(const struct dump_opts *o_in)
 	pr_info("frozen %zu processes", tree.nr);
 	sk_dump_lock_network(!o->leave_running);
 	tty_dump_shell_job(o->shell_job);
-	if (dump_tree(&tree, &v))
+	if (dump_tree(&tree, &v, &tk))
 		goto fail;
+	/* Still frozen, every page copied: the marks start anew. */
+	track_arm(&tk, store_fd, &tree);
 
 	uint64_t freeze_ns = now_ns(CLOCK_MONOTONIC) - t_frozen;
 	fill_inventory(&inv, o, &tree, t_freeze, freeze_ns, t_start);
+	fill_chain(&inv, &tree);
 	log_close_file();
 	/* The log is part of the version: verify finds a damaged byte anywhere. */
 	uint64_t log_size, log_sum;
@@ -608,8 +652,16 @@ int dump(const struct dump_opts *o_in)
 		pr_warn("pid %d: the checkpoint is whole but resuming the processes failed", o->pid);
 	sk_dump_end(true);
 	tty_dump_end(true);
-	pr_info("pid %d: version %u written; frozen for %.1f ms", o->pid, v.number,
-		freeze_ns / 1e6);
+	if (o->keep)
+		store_prune(store_fd, o->keep);
+	if (tk.want)
+		track_commit(&tk, store_fd, &tree, v.number);
+	else
+		track_stop(&tk, store_fd);
+	track_close(&tk);
+	pr_info("pid %d: version %u written (%s); frozen for %.1f ms", o->pid, v.number,
+		inv.has_parent_version ? "incremental" : "full", freeze_ns / 1e6);
+	free(inv.needs);
 	return EXIT_OK;
 fail:
 	sk_dump_end(false);
@@ -617,6 +669,7 @@ fail:
 	netlock_del(tree.shared.netlock);
 	unmap_all_scratch(&tree);
 	unseize_tree(&tree, false);
+	track_close(&tk);
 	log_close_file();
 	version_abort(&v);
 	return EXIT_FAILED;

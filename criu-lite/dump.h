@@ -8,6 +8,10 @@ struct dump_opts {
 	pid_t pid;
 	const char *dir;
 	bool leave_running;
+	bool no_track;		/* no write tracking after a --leave-running dump */
+	bool full;		/* every page, even when an incremental dump could do */
+	int compress;		/* PZ_* (pagecomp.h) */
+	unsigned keep;		/* after the dump, remove all but this many versions (0: all stay) */
 	bool shell_job;		/* terminals outside the tree are the restorer's */
 	int lock_wait_ms;	/* how long to wait for another dump of the store */
 };

@@ -17,6 +17,7 @@ static const char *kind_name(enum img_kind kind)
 	static const char *names[] = {
 		[IMG_INVENTORY] = "inventory", [IMG_PSTREE] = "process tree",
 		[IMG_CORE] = "core", [IMG_MM] = "memory map", [IMG_FILES] = "files", [IMG_SHARED] = "shared objects",
+		[IMG_TRACK] = "write tracking",
 	};
 
 	return kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : "unknown";

@@ -28,6 +28,7 @@ enum img_kind {
 	IMG_MM,
 	IMG_FILES,
 	IMG_SHARED,
+	IMG_TRACK,
 };
 
 struct img_header {

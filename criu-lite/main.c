@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "exitcodes.h"
 #include "log.h"
+#include "track.h"
 
 static const struct command {
 	const char *name;
@@ -20,6 +21,8 @@ static const struct command {
 	{ "restore", cmd_restore, "bring a checkpointed process back" },
 	{ "check",   cmd_check,   "say whether this kernel and machine give ckpt what it needs" },
 	{ "show",    cmd_show,    "print what a checkpoint holds" },
+	{ "ls",      cmd_ls,      "list the versions of a store" },
+	{ "verify",  cmd_verify,  "check every checksum of a store's versions" },
 	{ "run",     cmd_run,     "run a command in a pid namespace of its own, ready to dump" },
 };
 
@@ -61,6 +64,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_init(level);
+	/* Not a command of people's: the holder of write tracking (track.c). */
+	if (!strcmp(argv[i], "track-hold"))
+		return track_hold_main();
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
 		if (strcmp(argv[i], commands[c].name))
 			continue;

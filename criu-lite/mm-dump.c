@@ -15,9 +15,11 @@
 #include "log.h"
 #include "mm.h"
 #include "page-writer.h"
+#include "pagecomp.h"
 #include "pagemap.h"
 #include "proc.h"
 #include "store.h"
+#include "track.h"
 #include "util.h"
 
 static int vma_kind(pid_t pid, const struct proc_vma *v, unsigned *kind)
@@ -159,7 +161,8 @@ struct runs {
 	uint64_t pages;
 };
 
-static void put_run(struct runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of);
+static void put_run(struct runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of,
+		    uint32_t version);
 
 /* A range the scan found: in order, so it gets the next place (which the
  * copy-on-write placement may change later). */
@@ -167,7 +170,7 @@ static void add_run(struct runs *r, uint64_t start, uint64_t end)
 {
 	uint64_t nr = (end - start) / PAGE_SIZE;
 
-	put_run(r, start, nr, r->pages * PAGE_SIZE, 0);
+	put_run(r, start, nr, r->pages * PAGE_SIZE, 0, 0);
 	r->pages += nr;
 }
 
@@ -250,7 +253,8 @@ static int send_batch(const struct task *task, int mem_fd, struct iovec *remote,
 
 	if (!buf || copy_batch(task->pid, mem_fd, task->cow_shared, remote, nr, bytes, buf))
 		return -1;
-	img_out_account(out, buf, bytes);
+	if (!pw->pz)	/* (a compressing writer accounts what it writes) */
+		img_out_account(out, buf, bytes);
 	pw_put(pw, bytes);
 	return 0;
 }
@@ -389,12 +393,14 @@ int dump_mm_shmem(struct task *task, struct version *v)
 
 /* Append a page run, merged with the last one where it goes on from it
  * (in memory and in the same image). */
-static void put_run(struct runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of)
+static void put_run(struct runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of,
+		    uint32_t version)
 {
 	PageRun *last = r->n ? r->v[r->n - 1] : NULL;
 
 	if (last && last->vaddr + last->nr * PAGE_SIZE == vaddr &&
 	    (last->has_pages_of ? last->pages_of : 0) == pages_of &&
+	    (last->has_version ? last->version : 0) == version &&
 	    last->off + last->nr * PAGE_SIZE == off) {
 		last->nr += nr;
 		return;
@@ -408,6 +414,8 @@ static void put_run(struct runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, i
 	run->off = off;
 	run->has_pages_of = pages_of != 0;
 	run->pages_of = pages_of;
+	run->has_version = version != 0;
+	run->version = version;
 	r->v[r->n++] = run;
 }
 
@@ -466,7 +474,7 @@ static int place_run(const PageRun *found, int pagemap_fd, const struct cow_pare
 		}
 		*shared |= any_shared;
 		if (!par) {
-			put_run(out, base, n, *own_off, 0);
+			put_run(out, base, n, *own_off, 0, 0);
 			*own_off += n * PAGE_SIZE;
 			done += n;
 			continue;
@@ -475,7 +483,7 @@ static int place_run(const PageRun *found, int pagemap_fd, const struct cow_pare
 			have_theirs = pread_all(par->pagemap_fd, theirs, n * 8,
 						base / PAGE_SIZE * 8) == 0;
 		if (!have_theirs) {
-			put_run(out, base, n, *own_off, 0);
+			put_run(out, base, n, *own_off, 0, 0);
 			*own_off += n * PAGE_SIZE;
 			done += n;
 			continue;
@@ -489,12 +497,14 @@ static int place_run(const PageRun *found, int pagemap_fd, const struct cow_pare
 			    (theirs[i] & PM_PFN_MASK) == (mine[i] & PM_PFN_MASK))
 				pr = run_at(par->task->mm, addr);
 			if (pr) {
-				/* where the parent's copy lies, maybe in its own ancestor's */
+				/* where the parent's copy lies: maybe in its own
+				 * ancestor's image, or in an earlier version */
 				put_run(out, addr, 1, pr->off + (addr - pr->vaddr),
-					pr->has_pages_of ? pr->pages_of : par->task->vpid);
+					pr->has_pages_of ? pr->pages_of : par->task->vpid,
+					pr->has_version ? pr->version : 0);
 				continue;
 			}
-			put_run(out, addr, 1, *own_off, 0);
+			put_run(out, addr, 1, *own_off, 0, 0);
 			*own_off += PAGE_SIZE;
 		}
 		done += n;
@@ -502,22 +512,149 @@ static int place_run(const PageRun *found, int pagemap_fd, const struct cow_pare
 	return 0;
 }
 
+/* The same area in the base version, if it is there unchanged. */
+static const VmaEntry *base_vma(const MmEntry *base, const VmaEntry *e)
+{
+	for (size_t i = 0; base && i < base->n_vmas; i++)
+		if (base->vmas[i]->start == e->start && base->vmas[i]->end == e->end &&
+		    base->vmas[i]->kind == e->kind)
+			return base->vmas[i];
+	return NULL;
+}
+
+/* The base's runs that fall in [start, end), minus the written ranges w
+ * (sorted): they point where the base has them (maybe an even earlier
+ * version). */
+static void take_from_base(const MmEntry *base, unsigned base_nr, uint64_t start, uint64_t end,
+			   const struct page_region *w, size_t nw, struct runs *refs)
+{
+	size_t lo = 0, hi = base->n_pages, k = 0;
+
+	/* the first run that ends after start */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const PageRun *r = base->pages[mid];
+
+		if (r->vaddr + r->nr * PAGE_SIZE <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < base->n_pages && base->pages[i]->vaddr < end; i++) {
+		const PageRun *r = base->pages[i];
+		uint64_t a = r->vaddr > start ? r->vaddr : start;
+		uint64_t b = r->vaddr + r->nr * PAGE_SIZE < end ? r->vaddr + r->nr * PAGE_SIZE : end;
+
+		while (k < nw && w[k].end <= a)
+			k++;
+		for (size_t j = k; a < b; j++) {
+			uint64_t stop = j < nw && w[j].start < b ? w[j].start : b;
+
+			if (stop > a)
+				put_run(refs, a, (stop - a) / PAGE_SIZE, r->off + (a - r->vaddr),
+					r->has_pages_of ? r->pages_of : 0,
+					r->has_version ? r->version : base_nr);
+			a = stop < b && w[j].end > stop ? w[j].end : b;
+		}
+	}
+}
+
+/*
+ * A tracked area unchanged since the base: the pages written since are
+ * saved (found), the others are the base's (refs).  Returns 1 when the
+ * area cannot be scanned so (not write-protect tracked after all).
+ */
+static int scan_vma_written(int pagemap_fd, const struct task *task, const VmaEntry *e,
+			    struct runs *found, struct runs *refs)
+{
+	struct page_region regions[512];
+	struct page_region *w = NULL;
+	size_t nw = 0;
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.flags = PM_SCAN_CHECK_WPASYNC,
+		.start = e->start,
+		.end = e->end,
+		.vec = (uint64_t)regions,
+		.vec_len = ARRAY_SIZE(regions),
+		.category_mask = PAGE_IS_WRITTEN,
+		.return_mask = PAGE_IS_WRITTEN | PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_FILE |
+			       PAGE_IS_PFNZERO,
+	};
+
+	while (arg.start < arg.end) {
+		long n = ioctl(pagemap_fd, PAGEMAP_SCAN, &arg);
+
+		if (n < 0) {
+			free(w);
+			if (errno == EPERM)
+				return 1;
+			return error_errno("pid %d: PAGEMAP_SCAN of %#lx-%#lx failed", task->pid,
+					   (unsigned long)e->start, (unsigned long)e->end);
+		}
+		w = xrealloc(w, (nw + n + 1) * sizeof(*w));
+		for (long i = 0; i < n; i++) {
+			uint64_t c = regions[i].categories;
+
+			/* written and gone (MADV_DONTNEED) is a hole now */
+			if ((c & (PAGE_IS_PRESENT | PAGE_IS_SWAPPED)) &&
+			    !(c & (PAGE_IS_FILE | PAGE_IS_PFNZERO)))
+				add_run(found, regions[i].start, regions[i].end);
+			if (nw && w[nw - 1].end == regions[i].start)
+				w[nw - 1].end = regions[i].end;
+			else
+				w[nw++] = regions[i];
+		}
+		if (arg.walk_end <= arg.start)
+			break;
+		arg.start = arg.walk_end;
+	}
+	take_from_base(task->base_mm, task->base, e->start, e->end, w, nw, refs);
+	free(w);
+	return 0;
+}
+
+/* Two lists of runs in address order, disjoint, into one. */
+static void merge_runs(struct runs *a, struct runs *b, MmEntry *mm)
+{
+	size_t i = 0, k = 0, n = 0;
+
+	mm->pages = xmalloc((a->n + b->n + 1) * sizeof(*mm->pages));
+	while (i < a->n || k < b->n)
+		mm->pages[n++] = k == b->n || (i < a->n && a->v[i]->vaddr < b->v[k]->vaddr) ?
+				 a->v[i++] : b->v[k++];
+	mm->n_pages = n;
+	free(a->v);
+	free(b->v);
+}
+
 int dump_mm_scan(struct task *task, const struct task *parent)
 {
 	MmEntry *mm = task->mm;
-	struct runs found = { 0 }, out = { 0 };
+	struct runs found = { 0 }, out = { 0 }, refs = { 0 };
 	char path[64];
 	cleanup_close int pagemap_fd = -1, parent_fd = -1;
 	struct cow_parent par = { parent, -1 };
-	uint64_t own = 0, all = 0;
+	uint64_t own = 0, all = 0, earlier = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", task->pid);
 	pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pagemap_fd < 0)
 		return error_errno("pid %d: cannot open %s", task->pid, path);
-	for (size_t i = 0; i < mm->n_vmas; i++)
-		if (scan_vma(pagemap_fd, task->pid, mm->vmas[i], &found))
+	task->tracked = task->uffd >= 0 ? xzalloc(mm->n_vmas * sizeof(bool)) : NULL;
+	for (size_t i = 0; i < mm->n_vmas; i++) {
+		const VmaEntry *e = mm->vmas[i];
+		int r = 1;
+
+		if (task->tracked)
+			task->tracked[i] = track_register(task, e);
+		if (task->tracked && task->tracked[i] && task->base_mm && base_vma(task->base_mm, e))
+			r = scan_vma_written(pagemap_fd, task, e, &found, &refs);
+		if (r < 0 || (r > 0 && scan_vma(pagemap_fd, task->pid, e, &found)))
 			return -1;
+	}
+	for (size_t i = 0; i < refs.n; i++)
+		earlier += refs.v[i]->nr * PAGE_SIZE;
 	if (parent && parent->mm && parent->mm->n_pages) {
 		snprintf(path, sizeof(path), "/proc/%d/pagemap", parent->pid);
 		parent_fd = par.pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -530,11 +667,12 @@ int dump_mm_scan(struct task *task, const struct task *parent)
 		page_run__free_unpacked(found.v[i], NULL);
 	}
 	free(found.v);
-	mm->pages = out.v;
-	mm->n_pages = out.n;
+	merge_runs(&out, &refs, mm);
 	mm->pages_bytes = own;
 	mm->has_pages_inherited = parent != NULL;
 	mm->pages_inherited = all - own;
+	mm->has_pages_earlier = task->base_mm != NULL;
+	mm->pages_earlier = earlier;
 	return 0;
 }
 
@@ -554,10 +692,10 @@ int dump_mm_pages(struct task *task, struct version *v)
 	mem_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (mem_fd < 0)
 		return error_errno("pid %d: cannot open %s", task->pid, path);
-	snprintf(name, sizeof(name), "pages-%d.img", task->vpid);
+	snprintf(name, sizeof(name), "pages-%d%s", task->vpid, v->compress ? PZ_SUFFIX : ".img");
 	if (img_out_open(&out, v->dfd, name))
 		return -1;
-	if (pw_start(&pw, &out)) {
+	if (pw_start(&pw, &out, v->compress)) {
 		img_out_abort(&out, v->dfd);
 		return -1;
 	}
@@ -565,8 +703,8 @@ int dump_mm_pages(struct task *task, struct version *v)
 		PageRun *run = mm->pages[i];
 		uint64_t addr = run->vaddr, left = run->nr * PAGE_SIZE;
 
-		if (run->has_pages_of)
-			continue;	/* an ancestor's image has it */
+		if (run->has_pages_of || run->has_version)
+			continue;	/* an ancestor's image or an earlier version has it */
 		if (run->off != off) {
 			error("pid %d: page run at %#lx out of place", task->pid,
 			      (unsigned long)run->vaddr);

@@ -316,6 +316,8 @@ static int fill_pages(struct task *task, const struct mm_restore *mr)
 		uint64_t addr = mm->pages[i]->vaddr, len = mm->pages[i]->nr * PAGE_SIZE;
 		uint64_t off = mm->pages[i]->off;
 
+		if (mr->run_fds[i] < 0)
+			continue;
 		/* The task reads its own memory in, straight from the image. */
 		while (len) {
 			long got;
@@ -382,7 +384,8 @@ int restore_mm(struct task *task, const struct mm_restore *mr, uint64_t tramp, s
 	cleanup_free bool *has = areas_with_pages(task->mm);
 
 	if (unregister_rseq(task) || clear_and_move_vdso(task, tramp, tramp_len) ||
-	    map_areas(task, mr, has) || fill_pages(task, mr) || protect_areas(task, has) ||
+	    map_areas(task, mr, has) || fill_pages(task, mr) ||
+	    (mr->fill_other && mr->fill_other(task, mr->fill_arg)) || protect_areas(task, has) ||
 	    set_mm_fields(task, mr))
 		return -1;
 	return 0;

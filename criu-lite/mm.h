@@ -64,10 +64,14 @@ int dump_mm_pages(struct task *task, struct version *v);
 /* The restorer side, driving the new task: */
 struct mm_restore {
 	int pages_fd;		/* fd of pages-PID.img in the new task */
-	int *run_fds;		/* per page run: the fd of the image it is in */
+	int *run_fds;		/* per page run: the fd of the image it is in, -1: one
+				 * that fill_other() fills (a compressed image) */
 	int *file_fds;		/* fd in the new task of each vma's file, -1 if none */
 	uint64_t *sysv_len;	/* per vma: the SysV segment's length, page-rounded */
 	int exe_fd;
+	/* after the pages the task reads itself: the others, put there by us */
+	int (*fill_other)(struct task *task, void *arg);
+	void *fill_arg;
 };
 
 /* Paths the new task must open for restore_mm (one per file vma). */

@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "page-writer.h"
+#include "pagecomp.h"
 #include "util.h"
 
 static void *writer(void *arg)
@@ -19,7 +20,10 @@ static void *writer(void *arg)
 			break;
 		unsigned i = pw->head;
 		pthread_mutex_unlock(&pw->mu);
-		int err = pw->err ? 0 : write_all(pw->out->fd, pw->bufs[i], pw->len[i]) ? errno : 0;
+		int err = pw->err ? 0 :
+			  pw->pz ? (pz_write(pw->pz, pw->out, pw->bufs[i], pw->len[i]) ?
+				    (errno ? errno : EIO) : 0) :
+			  write_all(pw->out->fd, pw->bufs[i], pw->len[i]) ? errno : 0;
 		pthread_mutex_lock(&pw->mu);
 		if (err)
 			pw->err = err;
@@ -80,10 +84,11 @@ static void put_set(struct buf_set *set)
 	pthread_mutex_unlock(&sets_mu);
 }
 
-int pw_start(struct page_writer *pw, struct img_out *out)
+int pw_start(struct page_writer *pw, struct img_out *out, int algo)
 {
 	memset(pw, 0, sizeof(*pw));
 	pw->out = out;
+	pw->pz = algo != PZ_NONE ? pz_writer_new(algo) : NULL;
 	pw->set = get_set();
 	if (!pw->set)
 		return -1;
@@ -134,6 +139,10 @@ int pw_finish(struct page_writer *pw)
 		pw->running = false;
 	}
 	err = pw->err;
+	if (pw->pz && !err && pz_finish(pw->pz, pw->out))
+		err = errno ? errno : EIO;
+	pz_writer_free(pw->pz);
+	pw->pz = NULL;
 	memset(pw->bufs, 0, sizeof(pw->bufs));
 	put_set(pw->set);
 	pw->set = NULL;

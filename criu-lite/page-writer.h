@@ -19,12 +19,14 @@
 #include "image.h"
 
 struct buf_set;
+struct pz_writer;
 
 #define PW_BUFS		4
 #define PW_BUF_BYTES	(4UL << 20)
 
 struct page_writer {
 	struct img_out *out;
+	struct pz_writer *pz;	/* compresses on the way (pagecomp.h), or NULL */
 	struct buf_set *set;	/* where bufs come from */
 	uint8_t *bufs[PW_BUFS];
 	size_t len[PW_BUFS];
@@ -37,7 +39,9 @@ struct page_writer {
 	bool running;
 };
 
-int pw_start(struct page_writer *pw, struct img_out *out);
+/* algo: PZ_NONE writes the raw bytes (the caller accounts them in out),
+ * else the writer compresses them, and accounts what it writes. */
+int pw_start(struct page_writer *pw, struct img_out *out, int algo);
 /* A free buffer of PW_BUF_BYTES (waits while all are queued); NULL after a
  * write error. */
 uint8_t *pw_get(struct page_writer *pw);

@@ -41,4 +41,10 @@ struct pm_scan_arg {
 #define PAGE_IS_SOFT_DIRTY	(1 << 7)
 #endif
 
+/* userfaultfd's write-protect async mode (6.7), for the same headers. */
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
+#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
+#endif
+
 #endif

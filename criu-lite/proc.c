@@ -162,6 +162,7 @@ int proc_parse_stat_text(const char *text, struct proc_stat *st)
 	st->tty_nr = f[3];
 	st->flags = f[5];
 	st->nice = (long)f[15];
+	st->start_time = f[18];
 	st->num_threads = f[16];
 	st->start_code = f[22];
 	st->end_code = f[23];

@@ -57,6 +57,7 @@ struct proc_stat {
 	uint64_t start_data, end_data, start_brk;
 	uint64_t arg_start, arg_end, env_start, env_end;
 	int exit_code;			/* of a zombie, as waitpid() reports it */
+	uint64_t start_time;		/* clock ticks after boot: with the pid, names a process */
 };
 
 int proc_parse_stat_text(const char *text, struct proc_stat *st);

@@ -30,6 +30,7 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include "exitcodes.h"
@@ -43,6 +44,7 @@
 #include "proc.h"
 #include "netlock.h"
 #include "restore.h"
+#include "pagecomp.h"
 #include "sockets.h"
 #include "tty.h"
 #include "store.h"
@@ -69,7 +71,10 @@ struct plan {
 	char **helper_path;
 	int *helper_flags;
 	int *vma_helper;	/* per vma: helper index, or -1 */
-	int *run_helper;	/* per page run: helper index of the image it is in */
+	int *run_helper;	/* per page run: helper index of the image it is in,
+				 * or -1 - k: compressed image zsrc[k], filled by us */
+	char **zsrc;
+	size_t nr_zsrc;
 
 	/* Processes that share one fd table (CLONE_FILES) keep their helpers
 	 * in it side by side; the last of them to be driven closes them all. */
@@ -152,7 +157,8 @@ static int check_page_owners(struct rtree *r)
 			const PageRun *run = p->mm->pages[k];
 			const struct plan *a = p;
 
-			if (!run->has_pages_of)
+			/* (an earlier version's image: checked with it) */
+			if (!run->has_pages_of || run->has_version)
 				continue;
 			while (a && a->pid != run->pages_of)
 				a = is_top(r, a) ? NULL : find_plan(r, a->pt->ppid);
@@ -293,10 +299,41 @@ static int add_helper(struct plan *p, const char *path, int flags)
 	return p->nr_helpers++;
 }
 
+/* A page image: raw (the process reads it itself), or compressed (we fill
+ * its pages): -1 - the index in p->zsrc. */
+static int page_source(struct plan *p, const char *dir, int32_t of)
+{
+	char *raw = xasprintf("%s/pages-%d.img", dir, of);
+	char *z = xasprintf("%s/pages-%d" PZ_SUFFIX, dir, of);
+
+	if (access(raw, F_OK) && !access(z, F_OK)) {
+		free(raw);
+		for (size_t k = 0; k < p->nr_zsrc; k++)
+			if (!strcmp(p->zsrc[k], z)) {
+				free(z);
+				return -1 - (int)k;
+			}
+		p->zsrc = xrealloc(p->zsrc, (p->nr_zsrc + 1) * sizeof(char *));
+		p->zsrc[p->nr_zsrc++] = z;
+		return -(int)p->nr_zsrc;
+	}
+	free(z);
+	return add_helper(p, raw, O_RDONLY);
+}
+
 static void plan_helpers(struct plan *p, const char *vdir)
 {
+	bool own_z = false;
+
 	p->nr_helpers = 0;
-	add_helper(p, xasprintf("%s/%s", vdir, p->pages_name), O_RDONLY);
+	p->nr_zsrc = 0;
+	if (access(xasprintf("%s/%s", vdir, p->pages_name), F_OK) == 0) {
+		add_helper(p, xasprintf("%s/%s", vdir, p->pages_name), O_RDONLY);
+	} else {
+		/* compressed: helper 0 stands there unused */
+		add_helper(p, "/dev/null", O_RDONLY);
+		own_z = true;
+	}
 	add_helper(p, p->core->mm->exe, O_RDONLY);
 	p->vma_helper = xmalloc(p->mm->n_vmas * sizeof(int));
 	for (size_t i = 0; i < p->mm->n_vmas; i++) {
@@ -306,19 +343,27 @@ static void plan_helpers(struct plan *p, const char *vdir)
 		p->vma_helper[i] = e->path && !vma_is_shared_object(e->kind) ?
 				   add_helper(p, e->path, rw ? O_RDWR : O_RDONLY) : -1;
 	}
-	/* Pages shared copy-on-write with an ancestor are in its image. */
+	/* Pages shared copy-on-write with an ancestor are in its image, and
+	 * pages unchanged since an earlier version in that version's. */
 	p->run_helper = xmalloc((p->mm->n_pages + 1) * sizeof(int));
-	for (size_t i = 0, last_of = 0, last = 0; i < p->mm->n_pages; i++) {
+	int32_t last_of = 0;
+	uint32_t last_version = 0;
+	int last = 0;
+	for (size_t i = 0; i < p->mm->n_pages; i++) {
 		const PageRun *run = p->mm->pages[i];
+		int32_t of = run->has_pages_of ? run->pages_of : p->pid;
+		uint32_t version = run->has_version ? run->version : 0;
 
-		if (!run->has_pages_of) {
+		if (of == p->pid && !version && !own_z) {
 			p->run_helper[i] = 0;
 			continue;
 		}
-		if ((int)last_of != run->pages_of) {
-			last_of = run->pages_of;
-			last = add_helper(p, xasprintf("%s/pages-%d.img", vdir, run->pages_of),
-					  O_RDONLY);
+		if (!i || of != last_of || version != last_version) {
+			char *dir = version ? xasprintf("%s/../%u", vdir, version) : (char *)vdir;
+
+			last_of = of;
+			last_version = version;
+			last = page_source(p, dir, of);
 		}
 		p->run_helper[i] = last;
 	}
@@ -736,6 +781,99 @@ static int create_threads(struct task *task, const struct plan *p)
 	return 0;
 }
 
+/*
+ * Pages of compressed images: decompressed here and written into the task
+ * (it is stopped, its areas mapped writable), by a few threads at once,
+ * each with its own readers; no ptrace in this, so any thread may.
+ */
+#define FILL_THREADS 4
+#define FILL_BUF (4u << 20)
+
+struct fill_job {
+	const struct plan *p;
+	pid_t pid;
+	size_t first, step;	/* runs first, first + step, ... */
+	int ret;
+	char err[256];
+};
+
+static void *fill_thread(void *arg)
+{
+	struct fill_job *j = arg;
+	const struct plan *p = j->p;
+	struct pz_reader **rd = xzalloc((p->nr_zsrc + 1) * sizeof(*rd));
+	uint8_t *buf = xmalloc(FILL_BUF);
+
+	for (size_t i = j->first; !j->ret && i < p->mm->n_pages; i += j->step) {
+		const PageRun *run = p->mm->pages[i];
+		int k = p->run_helper[i];
+
+		if (k >= 0)
+			continue;
+		k = -1 - k;
+		if (!rd[k] && !(rd[k] = pz_open(AT_FDCWD, p->zsrc[k]))) {
+			snprintf(j->err, sizeof(j->err), "%s", first_error());
+			j->ret = -1;
+			break;
+		}
+		for (uint64_t done = 0, len = run->nr * PAGE_SIZE; done < len; ) {
+			size_t n = len - done < FILL_BUF ? len - done : FILL_BUF;
+			struct iovec local = { buf, n };
+			struct iovec remote = { (void *)(run->vaddr + done), n };
+
+			if (pz_read(rd[k], run->off + done, buf, n)) {
+				snprintf(j->err, sizeof(j->err), "%s", first_error());
+				j->ret = -1;
+				break;
+			}
+			if (process_vm_writev(j->pid, &local, 1, &remote, 1, 0) != (ssize_t)n) {
+				snprintf(j->err, sizeof(j->err), "pid %d: cannot write its pages at "
+					 "%#lx: %s", p->pid, (unsigned long)remote.iov_base,
+					 strerror(errno));
+				j->ret = -1;
+				break;
+			}
+			done += n;
+		}
+	}
+	for (size_t k = 0; k < p->nr_zsrc; k++)
+		pz_close(rd[k]);
+	free(rd);
+	free(buf);
+	return NULL;
+}
+
+static int fill_compressed(struct task *task, void *arg)
+{
+	const struct plan *p = arg;
+	struct fill_job jobs[FILL_THREADS];
+	pthread_t th[FILL_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus > FILL_THREADS ? FILL_THREADS : cpus > 1 ? cpus : 1, started = 0;
+	int ret = 0;
+
+	for (size_t t = 0; t < n; t++) {
+		jobs[t] = (struct fill_job){ .p = p, .pid = task->pid, .first = t, .step = n };
+		if (t && pthread_create(&th[t], NULL, fill_thread, &jobs[t]) == 0)
+			started |= 1u << t;
+		else if (t)
+			jobs[t].first = p->mm->n_pages;	/* done by nobody: do it below */
+	}
+	fill_thread(&jobs[0]);
+	for (size_t t = 1; t < n; t++) {
+		if (started & (1u << t)) {
+			pthread_join(th[t], NULL);
+		} else {
+			jobs[t].first = t;
+			fill_thread(&jobs[t]);
+		}
+	}
+	for (size_t t = 0; t < n; t++)
+		if (jobs[t].ret && !ret)
+			ret = error("%s", jobs[t].err);
+	return ret;
+}
+
 /* Everything up to the credentials, which change last. */
 static int drive_state(struct rtree *r, struct plan *p)
 {
@@ -746,7 +884,9 @@ static int drive_state(struct rtree *r, struct plan *p)
 	mr.sysv_len = xzalloc(p->mm->n_vmas * sizeof(uint64_t));
 	mr.run_fds = xmalloc((p->mm->n_pages + 1) * sizeof(int));
 	for (size_t i = 0; i < p->mm->n_pages; i++)
-		mr.run_fds[i] = p->fd_base + p->run_helper[i];
+		mr.run_fds[i] = p->run_helper[i] >= 0 ? p->fd_base + p->run_helper[i] : -1;
+	mr.fill_other = p->nr_zsrc ? fill_compressed : NULL;
+	mr.fill_arg = p;
 	for (size_t i = 0; i < p->mm->n_vmas; i++) {
 		const VmaEntry *e = p->mm->vmas[i];
 
@@ -961,6 +1101,10 @@ struct page_check {
 	bool started;
 	int vdfd;
 	const Inventory *inv;
+	/* an incremental version's earlier ones, whose page images it reads */
+	size_t nr_needs;
+	int *need_dfd;
+	Inventory **need_inv;
 	int ret;
 	char err[1024];
 };
@@ -971,7 +1115,33 @@ static void *check_pages(void *arg)
 
 	/* error() keeps the first message of the process; keep ours apart. */
 	c->ret = version_check_files(c->vdfd, c->inv, VERIFY_PAGES, c->err, sizeof(c->err));
+	for (size_t i = 0; !c->ret && i < c->nr_needs; i++)
+		c->ret = version_check_files(c->need_dfd[i], c->need_inv[i], VERIFY_PAGES,
+					     c->err, sizeof(c->err));
 	return NULL;
+}
+
+/* The earlier versions an incremental one reads from: each must be there,
+ * its inventory whole. */
+static int open_needs(int store_fd, unsigned number, const Inventory *inv, struct page_check *c)
+{
+	c->need_dfd = xmalloc((inv->n_needs + 1) * sizeof(int));
+	c->need_inv = xmalloc((inv->n_needs + 1) * sizeof(Inventory *));
+	for (size_t i = 0; i < inv->n_needs; i++) {
+		unsigned found;
+		int dfd = version_open(store_fd, inv->needs[i], false, &c->need_inv[i], &found);
+
+		if (dfd < 0) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", first_error());
+			clear_error();
+			return error("version %u is incremental and needs version %u, which cannot "
+				     "be read (%s)", number, inv->needs[i], why);
+		}
+		c->need_dfd[c->nr_needs++] = dfd;
+	}
+	return 0;
 }
 
 /* Wait for the page check; -1 if it found a problem. */
@@ -1536,7 +1706,7 @@ static int release_tree(struct rtree *r)
 	return 0;
 }
 
-int restore(const struct restore_opts *o)
+static int restore_version(const struct restore_opts *o)
 {
 	struct rtree r = { .sync = { -1, -1 }, .pidns = o->pidns,
 			   .allow_changed = o->allow_changed_files, .tty = -1 };
@@ -1564,6 +1734,8 @@ int restore(const struct restore_opts *o)
 		return error("the checkpoint's pid namespace is of an unknown kind (%u)",
 			     inv->pidns), EXIT_STORE;
 	}
+	if (open_needs(store_fd, number, inv, &check))
+		return EXIT_STORE;
 	/* The page data is checked meanwhile; the tree runs only if it is good. */
 	check.vdfd = r.vdfd;
 	check.inv = inv;
@@ -1667,4 +1839,39 @@ fail_store:
 	sysv_undo(&r);
 	sk_restore_end(false);
 	return EXIT_STORE;
+}
+
+/* Without --version: the newest version, or when it is damaged (the store
+ * says so: EXIT_STORE, nothing made) the newest good one, said on stderr. */
+int restore(const struct restore_opts *o)
+{
+	struct restore_opts each = *o;
+	unsigned *all = NULL;
+	int store_fd, n, ret = restore_version(o);
+
+	if (ret != EXIT_STORE || o->version)
+		return ret;
+	store_fd = store_open(o->dir, false);
+	n = store_fd >= 0 ? store_list(store_fd, &all) : -1;
+	unsigned tried = store_fd >= 0 ? store_latest(store_fd) : 0;
+	if (store_fd >= 0)
+		close(store_fd);
+	if (n < 0) {
+		clear_error();
+		return ret;
+	}
+	for (int i = n - 1; i >= 0 && ret == EXIT_STORE; i--) {
+		if (all[i] >= tried)
+			continue;
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", first_error() ? first_error() : "damaged");
+		clear_error();
+		pr_warn("version %u cannot be restored (%s): restoring version %u, the newest "
+			"before it", tried, why, all[i]);
+		each.version = tried = all[i];
+		ret = restore_version(&each);
+	}
+	free(all);
+	return ret;
 }

@@ -380,3 +380,91 @@ err:
 	close(dfd);
 	return -1;
 }
+
+int store_check_version(int store_fd, unsigned number, char *err, size_t errlen)
+{
+	Inventory *inv, *ninv;
+	int dfd = version_open(store_fd, number, false, &inv, NULL), ndfd, ret = -1;
+
+	if (dfd < 0) {
+		snprintf(err, errlen, "%s", first_error());
+		clear_error();
+		return -1;
+	}
+	if (version_check_files(dfd, inv, VERIFY_ALL, err, errlen))
+		goto out;
+	for (size_t i = 0; i < inv->n_needs; i++) {
+		char sub[512];
+
+		ndfd = version_open(store_fd, inv->needs[i], false, &ninv, NULL);
+		if (ndfd < 0) {
+			snprintf(err, errlen, "it needs version %u, which cannot be read (%s)",
+				 inv->needs[i], first_error());
+			clear_error();
+			goto out;
+		}
+		int bad = version_check_files(ndfd, ninv, VERIFY_PAGES, sub, sizeof(sub));
+		inventory__free_unpacked(ninv, NULL);
+		close(ndfd);
+		if (bad) {
+			snprintf(err, errlen, "it needs version %u: %s", inv->needs[i], sub);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	inventory__free_unpacked(inv, NULL);
+	close(dfd);
+	return ret;
+}
+
+int store_prune(int store_fd, unsigned keep)
+{
+	unsigned *all, *needed = NULL;
+	size_t nr_needed = 0;
+	int n = store_list(store_fd, &all), gone = 0;
+
+	if (n < 0 || keep == 0) {
+		if (n >= 0)
+			free(all);
+		return 0;
+	}
+	/* what the kept versions need */
+	for (int i = n - 1; i >= 0 && i >= n - (int)keep; i--) {
+		Inventory *inv;
+		int dfd = version_open(store_fd, all[i], false, &inv, NULL);
+
+		if (dfd < 0) {
+			clear_error();
+			continue;
+		}
+		needed = xrealloc(needed, (nr_needed + inv->n_needs + 1) * sizeof(*needed));
+		for (size_t k = 0; k < inv->n_needs; k++)
+			needed[nr_needed++] = inv->needs[k];
+		inventory__free_unpacked(inv, NULL);
+		close(dfd);
+	}
+	for (int i = 0; i < n - (int)keep; i++) {
+		char name[16], tmp[64];
+		bool need = false;
+
+		for (size_t k = 0; k < nr_needed; k++)
+			need |= needed[k] == all[i];
+		if (need)
+			continue;
+		/* out of sight first: a crash half way leaves no half version */
+		snprintf(name, sizeof(name), "%u", all[i]);
+		snprintf(tmp, sizeof(tmp), ".tmp-%u-0", all[i]);
+		if (renameat(store_fd, name, store_fd, tmp)) {
+			pr_warn("cannot remove version %u: %s", all[i], strerror(errno));
+			continue;
+		}
+		remove_tree(store_fd, tmp);
+		pr_info("removed version %u (--keep %u)", all[i], keep);
+		gone++;
+	}
+	fsync(store_fd);
+	free(needed);
+	free(all);
+	return gone;
+}

@@ -29,6 +29,7 @@ struct version {
 	int lock_fd;
 	FileSum **sums;
 	size_t nr_sums;
+	int compress;		/* PZ_* (pagecomp.h) for its page images */
 };
 
 /* Open the store, creating it (0700) if `create`. */
@@ -70,5 +71,13 @@ int version_verify_part(int vdfd, const Inventory *inv, enum verify_part part);
  * logging: safe in a thread of its own. */
 int version_check_files(int vdfd, const Inventory *inv, enum verify_part part,
 			char *err, size_t errlen);
+
+/* Every file of version `number` and the page images of the earlier
+ * versions it needs: 0 when all are whole, else -1 with err saying what is
+ * wrong. */
+int store_check_version(int store_fd, unsigned number, char *err, size_t errlen);
+/* After a dump: remove all but the `keep` newest versions, except any that
+ * a kept one needs.  Returns how many went. */
+int store_prune(int store_fd, unsigned keep);
 
 #endif

@@ -40,6 +40,12 @@ struct task {
 	uint64_t scratch;		/* memory of ours in the task, 0 if none */
 	uint64_t retpath;		/* dump: return paths at retpath + i * INFECT_RETPATH_MAX */
 	bool cow_shared;		/* dump: has pages shared copy-on-write (read without pinning) */
+	/* dump: write tracking (track.h) */
+	int uffd;			/* its userfaultfd, held by ckpt; -1: not tracked */
+	int held_fd;			/* its number in the holder's fds, -1: new */
+	bool *tracked;			/* per area: registered with it */
+	MmEntry *base_mm;		/* its memory map in the base version: incremental */
+	unsigned base;			/* that version */
 
 	TaskCore *core;
 	MmEntry *mm;

@@ -59,8 +59,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 STATIC = os.path.join(HERE, 'zdtm', 'static')
 REAL = os.path.join(HERE, 'zdtm', 'real')
-ALL_MODES = ['plain', 'dump', 'leave', 'twice', 'fg', 'pidns', 'run']
-DEFAULT_MODES = ['plain', 'dump', 'leave', 'twice', 'pidns', 'run']   # fg where the .desc says so
+ALL_MODES = ['plain', 'dump', 'leave', 'incr', 'twice', 'fg', 'pidns', 'run']
+DEFAULT_MODES = ['plain', 'dump', 'leave', 'incr', 'twice', 'pidns', 'run']   # fg where the .desc says so
 PYTHON = '/usr/bin/python3'     # Debian's: it has python3-torch (pyenv's does not)
 
 READY_TIMEOUT = 30
@@ -388,6 +388,11 @@ def load_tests():
                 interp = PYTHON if ext == '.py' else shutil.which('node') or 'node'
                 desc['argv0'] = [desc.get('interp', interp), os.path.join(d, f)]
             desc.setdefault('modes', list(ALL_MODES))
+            # a test that can be dumped and left running can be dumped
+            # incrementally too
+            if 'leave' in desc['modes'] and 'incr' not in desc['modes'] and \
+                    'refuse' not in desc and not desc.get('no_incr'):
+                desc['modes'].append('incr')
             tests[name] = desc
     return tests
 
@@ -520,7 +525,7 @@ class Run:
         store = store or self.store
         before = versions(store)
         rc, err = self.ckpt('dump', '-p', str(pid), '-D', store,
-                            *(['--leave-running'] if leave else []))
+                            *(['--leave-running'] if leave else []), *self.r.args.dump_arg)
         if rc is None:
             raise Fail('dump did not finish in %d s' % CKPT_TIMEOUT)
         if rc != 0:
@@ -546,6 +551,12 @@ class Run:
             if st is None:
                 raise Fail('process %d still there 10 s after a dump without --leave-running' % pid)
             self.log('dumped process ended: %s' % describe(st))
+
+    def show_json(self):
+        rc, _ = self.ckpt('show', '-D', self.store, '--json')
+        if rc != 0:
+            raise Fail('ckpt show --json failed (exit %s)' % rc)
+        return json.loads(read(os.path.join(self.dir, 'ckpt-%d-show.out' % self.ncmd)))
 
     def check_size(self):
         """The first dump's page images are no larger than the .desc allows."""
@@ -733,6 +744,20 @@ class Run:
             self.kill_original()
             self.restore_changed()
             self.finish()
+        elif m == 'incr':
+            # a full dump and two incremental ones on it, the process
+            # running on between them; then the newest back
+            for n in range(3):
+                if n:
+                    time.sleep(0.1)
+                self.dump(leave=True)
+                parent = self.show_json().get('parent_version')
+                if n and parent is None:
+                    raise Fail('dump %d after a --leave-running dump was not incremental '
+                               '(see dump.log)' % (n + 1))
+            self.kill_original()
+            self.restore_changed()
+            self.finish()
         elif m == 'twice':
             self.dump()
             self.restore()
@@ -756,7 +781,9 @@ class Run:
         --allow-changed-files."""
         ch = self.desc.get('change')
         if not ch:
-            allow = self.mode in self.desc.get('allow_changed', [])
+            modes = self.desc.get('allow_changed', [])
+            # incr dumps with --leave-running as leave does
+            allow = self.mode in modes or (self.mode == 'incr' and 'leave' in modes)
             return self.restore(extra=['--allow-changed-files'] if allow else [])
         for name, n in ch.get('append', {}).items():
             with open(os.path.join(self.dir, name), 'ab') as f:
@@ -1398,6 +1425,9 @@ def main():
                     help='run in this mode (repeatable); default: %s, plus fg where the '
                     'test asks for it' % ' '.join(DEFAULT_MODES))
     ap.add_argument('-k', '--keep', action='store_true', help='keep every scratch directory')
+    ap.add_argument('--dump-arg', action='append', default=[], metavar='ARG',
+                    help='pass ARG to every `ckpt dump` of a test (repeatable), '
+                    'e.g. --dump-arg=--compress=zstd')
     ap.add_argument('-l', '--list', action='store_true', help='list the tests and exit')
     ap.add_argument('tests', nargs='*', help='test names, "badinput" or "badinput/CASE", or '
                     'the path of a test binary; default: all')
