@@ -30,6 +30,7 @@ part() {
 
 part unit make -s -C test/unit run
 part zdtm make -s -C test run CKPT="$PWD/criu-lite/ckpt"
+part compressed make -s -C test compressed CKPT="$PWD/criu-lite/ckpt"
 rm -rf "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

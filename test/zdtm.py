@@ -401,7 +401,7 @@ NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-
 
 BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'tcp-abort',
             'nostore',
-            'dump-killed', 'disk-full']
+            'dump-killed', 'disk-full', 'fallback', 'incr-killed', 'keep']
 
 
 class Run:
@@ -520,18 +520,22 @@ class Run:
         self.log('exit %s in %.2f s, stderr: %r' % (rc, time.monotonic() - t0, err[:500]))
         return rc, err
 
-    def dump(self, pid=None, leave=False, store=None):
+    def dump(self, pid=None, leave=False, store=None, extra=()):
         pid = pid or self.pid
         store = store or self.store
         before = versions(store)
         rc, err = self.ckpt('dump', '-p', str(pid), '-D', store,
-                            *(['--leave-running'] if leave else []), *self.r.args.dump_arg)
+                            *(['--leave-running'] if leave else []), *extra,
+                            *self.r.args.dump_arg)
         if rc is None:
             raise Fail('dump did not finish in %d s' % CKPT_TIMEOUT)
         if rc != 0:
             raise Fail('dump failed (exit %d): %s' % (rc, (err_lines(err) or ['no message'])[0]))
         after = versions(store)
-        if len(after) != len(before) + 1:
+        # (--keep may remove old ones; never may the new one be missing)
+        if not after or (before and after[-1] <= before[-1]) or \
+                len(after) > len(before) + 1 or ('--keep' not in extra and
+                                                 len(after) != len(before) + 1):
             raise Fail('dump gave exit 0 but the store has versions %s, had %s' % (after, before))
         if latest(store) != os.path.join(os.path.realpath(store), str(after[-1])):
             raise Fail('%s/latest does not point to the newest version %d' % (store, after[-1]))
@@ -1197,6 +1201,89 @@ class Run:
             finally:
                 libc.umount2(mnt.encode(), 2)   # MNT_DETACH: never hang here
 
+        elif case == 'fallback':
+            # The newest version (incremental) damaged: verify says which,
+            # restore takes the one before and says so; the base damaged:
+            # the incremental one that needs it is damaged too.
+            self.pid = self.start(self.r.tests['incr00'])
+            self.dump(leave=True)
+            self.dump(leave=True)
+            if self.show_json().get('parent_version') != 1:
+                raise Fail('the second dump is not incremental on version 1')
+            bad = os.path.join(self.dir, 'bad-base')
+            shutil.copytree(self.store, bad, symlinks=True)
+            base = os.path.join(bad, '1')
+            flip_byte(os.path.join(base, self.pages_of(base)))
+            rc, _ = self.ckpt('verify', '-D', bad)
+            out = read(os.path.join(self.dir, 'ckpt-%d-verify.out' % self.ncmd))
+            if rc != 4 or 'version 1: DAMAGED' not in out or 'version 2: DAMAGED: it needs ' \
+                    'version 1' not in out:
+                raise Fail('verify of a damaged base gave %s: %r' % (rc, out))
+            shutil.rmtree(bad)
+            newest = os.path.join(self.store, '2')
+            flip_byte(os.path.join(newest, self.pages_of(newest)))
+            rc, _ = self.ckpt('verify', '-D', self.store)
+            out = read(os.path.join(self.dir, 'ckpt-%d-verify.out' % self.ncmd))
+            if rc != 4 or 'version 1: ok' not in out or 'version 2: DAMAGED' not in out:
+                raise Fail('verify of a damaged version 2 gave %s: %r' % (rc, out))
+            self.kill_original()
+            REAPER.forget(self.pid)
+            rc, err = self.ckpt('restore', '-D', self.store, '--detach')
+            if rc != 0 or 'version 2 cannot be restored' not in err or \
+                    'restoring version 1' not in err:
+                raise Fail('restore with a damaged newest version gave %s: %r' % (rc, err[:300]))
+            REAPER.reap()
+            if not alive(self.pid):
+                raise Fail('process %d not back after the fallback restore' % self.pid)
+            self.finish()
+
+        elif case == 'incr-killed':
+            # Dumps killed at any moment, the tracking reset half way: the
+            # dumps after them are still whole (incr00 checks every page).
+            self.pid = self.start(self.r.tests['incr00'])
+            self.dump(leave=True)
+            for delay in (0.005, 0.02, 0.05, 0.1):
+                cpid, _ = self.ckpt('dump', '-p', str(self.pid), '-D', self.store,
+                                    '--leave-running', wait=False)
+                time.sleep(delay)
+                os.kill(cpid, signal.SIGKILL)
+                REAPER.wait(cpid, 10)
+                self.ckpt_pids.remove(cpid)
+                if not wait_until(lambda: running(self.pid), 5):
+                    raise Fail('target not running after a dump was killed at %.3f s (%s)'
+                               % (delay, how(self.pid)))
+                time.sleep(0.05)
+                self.dump(leave=True)
+            self.dump(leave=True)
+            if self.show_json().get('parent_version') is None:
+                raise Fail('the last dump was not incremental')
+            self.kill_original()
+            self.restore()
+            self.finish()
+
+        elif case == 'keep':
+            # --keep 2: old versions go, but never one a kept one needs.
+            self.pid = self.start(self.r.tests['incr00'])
+            for n in range(6):
+                self.dump(leave=True, extra=['--keep', '2'])
+                time.sleep(0.05)
+                left = versions(self.store)
+                if len(left) > 3:
+                    raise Fail('after dump %d with --keep 2 the store has %s' % (n + 1, left))
+            rc, _ = self.ckpt('verify', '-D', self.store)
+            if rc != 0:
+                raise Fail('verify after --keep failed (exit %s)' % rc)
+            self.kill_original()
+            self.restore()
+            self.finish()
+
+    def pages_of(self, vdir):
+        """The (first) page image of a version directory."""
+        names = sorted(f for f in os.listdir(vdir) if f.startswith('pages-'))
+        if not names:
+            raise Fail('no page image in %s' % vdir)
+        return names[0]
+
     # ---- cleanup: only what we started, by PID
 
     def cleanup_pid(self):
@@ -1387,7 +1474,8 @@ class Runner:
                 for c in cases:
                     if c not in BADINPUT:
                         sys.exit('unknown bad-input case %s (have %s)' % (c, ', '.join(BADINPUT)))
-                    mode = 'dump' if c in ('nopid', 'traced', 'dump-killed', 'disk-full') else 'restore'
+                    mode = 'dump' if c in ('nopid', 'traced', 'dump-killed', 'disk-full',
+                                           'incr-killed', 'keep') else 'restore'
                     todo.append(('badinput/' + c, mode, {}, c))
                 continue
             if n not in self.tests and os.path.isfile(n) and os.access(n, os.X_OK):
