@@ -1163,15 +1163,7 @@ class Run:
             self.dump(leave=True)
             good = versions(self.store)
             for delay in (0.01, 0.05, 0.2):
-                cpid, _ = self.ckpt('dump', '-p', str(self.pid), '-D', self.store,
-                                    '--leave-running', wait=False)
-                time.sleep(delay)
-                os.kill(cpid, signal.SIGKILL)
-                REAPER.wait(cpid, 10)
-                self.ckpt_pids.remove(cpid)
-                if not wait_until(lambda: running(self.pid), 5):
-                    raise Fail('target not running after a dump was killed at %.2f s (%s)'
-                               % (delay, how(self.pid)))
+                self.killed_dump(delay)
                 lat = latest(self.store)
                 if lat is None or not os.path.isdir(lat) or int(os.path.basename(lat)) not in \
                         versions(self.store) or int(os.path.basename(lat)) < good[-1]:
@@ -1243,15 +1235,7 @@ class Run:
             self.pid = self.start(self.r.tests['incr00'])
             self.dump(leave=True)
             for delay in (0.005, 0.02, 0.05, 0.1):
-                cpid, _ = self.ckpt('dump', '-p', str(self.pid), '-D', self.store,
-                                    '--leave-running', wait=False)
-                time.sleep(delay)
-                os.kill(cpid, signal.SIGKILL)
-                REAPER.wait(cpid, 10)
-                self.ckpt_pids.remove(cpid)
-                if not wait_until(lambda: running(self.pid), 5):
-                    raise Fail('target not running after a dump was killed at %.3f s (%s)'
-                               % (delay, how(self.pid)))
+                self.killed_dump(delay)
                 time.sleep(0.05)
                 self.dump(leave=True)
             self.dump(leave=True)
@@ -1276,6 +1260,18 @@ class Run:
             self.kill_original()
             self.restore()
             self.finish()
+
+    def killed_dump(self, delay):
+        """A --leave-running dump killed after `delay` s: the target runs on."""
+        cpid, _ = self.ckpt('dump', '-p', str(self.pid), '-D', self.store, '--leave-running',
+                            wait=False)
+        time.sleep(delay)
+        os.kill(cpid, signal.SIGKILL)
+        REAPER.wait(cpid, 10)
+        self.ckpt_pids.remove(cpid)
+        if not wait_until(lambda: running(self.pid), 5):
+            raise Fail('target not running after a dump was killed at %.3f s (%s)'
+                       % (delay, how(self.pid)))
 
     def pages_of(self, vdir):
         """The (first) page image of a version directory."""
