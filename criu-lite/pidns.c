@@ -128,7 +128,7 @@ static void pass_on(int sig)
 		kill(pass_to, sig);
 }
 
-static void pass_signals_to(pid_t pid)
+void pidns_pass_signals(pid_t pid)
 {
 	struct sigaction sa = { .sa_handler = pass_on, .sa_flags = SA_RESTART };
 
@@ -137,7 +137,7 @@ static void pass_signals_to(pid_t pid)
 		sigaction(passed_on[i], &sa, NULL);
 }
 
-static int exit_code(int status)
+int pidns_exit_code(int status)
 {
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -147,14 +147,14 @@ void pidns_init_loop(pid_t root)
 	sigset_t none;
 	int status;
 
-	pass_signals_to(root);
+	pidns_pass_signals(root);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (;;) {
 		pid_t got = waitpid(-1, &status, 0);
 
 		if (got == root)
-			_exit(exit_code(status));
+			_exit(pidns_exit_code(status));
 		if (got < 0 && errno == ECHILD)
 			_exit(0);
 	}
@@ -164,9 +164,9 @@ int pidns_stand_in(pid_t pid)
 {
 	int status;
 
-	pass_signals_to(pid);
+	pidns_pass_signals(pid);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return error_errno("waitpid %d", pid);
-	return exit_code(status);
+	return pidns_exit_code(status);
 }

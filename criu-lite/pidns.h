@@ -50,5 +50,9 @@ void __attribute__((noreturn)) pidns_init_loop(pid_t root);
 /* Stand in for pid (our child) until it ends: signals sent to us go on to
  * it; returns its exit status, 128+N if signal N killed it. */
 int pidns_stand_in(pid_t pid);
+/* Its parts: signals sent to us go on to pid; and a wait status as an exit
+ * status (128+N for signal N). */
+void pidns_pass_signals(pid_t pid);
+int pidns_exit_code(int status);
 
 #endif

@@ -397,7 +397,8 @@ def load_tests():
     return tests
 
 
-NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-job']
+NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-job',
+         'run-interval']
 
 BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'tcp-abort',
             'nostore',
@@ -897,6 +898,56 @@ class Run:
             if code != 128 + signal.SIGINT:
                 raise Fail('after SIGINT ckpt restore exited %d, not 130: %s'
                            % (code, read(err).strip()[:200]))
+
+        elif case == 'run-interval':
+            # Dumps every second; the machine "dies" (ckpt run and the job
+            # killed); ckpt run again with the store resumes the job from
+            # its newest version and dumps on; a job that exits by itself
+            # is done: the next run starts afresh.
+            job = 'i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.05; done'
+            pid, rd, err = self.ckpt_piped('run', '--interval', '1', '--keep', '3', '-D',
+                                           self.store, '--', 'sh', '-c', job)
+            if not wait_until(lambda: len(versions(self.store)) >= 3, 15):
+                raise Fail('no 3 versions after 15 s: %s' % read(err).strip()[:300])
+            if self.show_json().get('parent_version') is None:
+                raise Fail('the periodic dumps after the first are not incremental')
+            seen = 0
+            while True:
+                line = rd.line()
+                if not line.startswith('tick '):
+                    break
+                seen = int(line.split()[1])
+                if seen > 20:
+                    break
+            init = int(read(os.path.join(self.store, 'job.pid')))
+            dumped = self.show_json()
+            os.kill(pid, signal.SIGKILL)
+            os.kill(init, signal.SIGKILL)
+            self.end_of(pid)
+            os.close(rd.fd)
+            pid, rd, err = self.ckpt_piped('run', '--interval', '1', '-D', self.store, '--',
+                                           'sh', '-c', 'echo fresh')
+            line = rd.line()
+            if not line.startswith('tick ') or int(line.split()[1]) < 3:
+                raise Fail('ckpt run did not resume the job: %r, %s' % (line, read(err)[:300]))
+            before = versions(self.store)[-1]
+            if not wait_until(lambda: versions(self.store)[-1] > before, 10):
+                raise Fail('no dump after the resume')
+            os.kill(pid, signal.SIGTERM)
+            code = self.end_of(pid)
+            if code != 128 + signal.SIGTERM:
+                raise Fail('after SIGTERM the resumed run exited %d, not 143' % code)
+            os.close(rd.fd)
+            # a job that ends by itself is done
+            store2 = os.path.join(self.dir, 'store2')
+            rc, e = self.ckpt('run', '--interval', '1', '-D', store2, '--', 'sh', '-c',
+                              'sleep 1.5; exit 3')
+            if rc != 3 or not versions(store2):
+                raise Fail('a job that exits 3 gave %s with versions %s' % (rc, versions(store2)))
+            rc, e = self.ckpt('run', '--interval', '1', '-D', store2, '--', 'sh', '-c', 'exit 5')
+            if rc != 5:
+                raise Fail('after a job that finished, ckpt run did not start afresh (%s): %s'
+                           % (rc, e[:300]))
 
         elif case == 'run-exit':
             for job, want in (('exit 7', 7), ('kill -USR1 $$', 128 + signal.SIGUSR1),
