@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 DEB_BUILD_DEPS = gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev \
 		 libcap-dev libnl-3-dev libnl-route-3-dev libnftables-dev libxxhash-dev libzstd-dev \
 		 liblz4-dev
-DEB_TEST_DEPS  = python3 python3-torch strace
+DEB_TEST_DEPS  = python3 python3-torch strace clang libclang-rt-14-dev
 
 .PHONY: all deps test-deps ckpt test unit demo bench install clean
 

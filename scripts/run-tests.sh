@@ -1,5 +1,6 @@
 #!/bin/bash
-# make test: the unit tests, then the checkpoint/restore suite.  Each part
+# make test: the unit tests, the checkpoint/restore suite (also with compressed
+# images), and a short fuzz of the image readers.  Each part
 # prints its own "N passed, N failed" line; the last line here adds them up.
 set -u
 cd "$(dirname "$0")/.."
@@ -31,6 +32,8 @@ part() {
 part unit make -s -C test/unit run
 part zdtm make -s -C test run CKPT="$PWD/criu-lite/ckpt"
 part compressed make -s -C test compressed CKPT="$PWD/criu-lite/ckpt"
+# a short fuzz of the image readers (make -C test/fuzz run SECONDS=N for longer)
+part fuzz make -s -C test/fuzz run SECONDS=20
 rm -rf "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -6,7 +6,9 @@ For each size and thread count, in rounds, side by side:
            to a store on tmpfs, against plain write() of the same bytes there;
   restore  ckpt restore --detach of it, against plain read() of the same
            file into fresh memory;
-  freeze   how long a --leave-running dump stops the process.
+  freeze   how long a --leave-running dump stops the process;
+then trees, incremental dumps (BENCH_INCR MiB, 2% written between dumps)
+and compression (full dumps of the suite's PyTorch training loop).
 Memory on these machines is noisy: we print medians and the ratio of medians.
 """
 import ctypes, os, re, shutil, signal, statistics, subprocess, sys, time
@@ -135,6 +137,94 @@ def tree_bench():
         sys.stdout.flush()
 
 
+def dump_stats(store, args, pid):
+    """A --leave-running dump: its time, the size of its version, its freeze."""
+    before = set(os.listdir(store)) if os.path.isdir(store) else set()
+    t, r = timed([CKPT, '-v', 'dump', '-p', str(pid), '-D', store, '--leave-running'] + args)
+    new = [d for d in os.listdir(store) if d.isdigit() and d not in before]
+    vdir = os.path.join(store, max(new, key=int))
+    size = sum(os.path.getsize(os.path.join(vdir, f)) for f in os.listdir(vdir))
+    m = re.search(r'frozen for ([0-9.]+) ms', r.stderr)
+    return t, size, float(m.group(1)) / 1000 if m else float('nan')
+
+
+def incr_round(mib):
+    """A full dump, 2% of the pages written, an incremental dump."""
+    store = os.path.join(TMP, 'store')
+    shutil.rmtree(store, ignore_errors=True)
+    p, log = start_hog(mib, 1)
+    full = dump_stats(store, [], p.pid)
+    os.kill(p.pid, signal.SIGUSR1)
+    deadline = time.time() + 60
+    while 'wrote' not in open(log).read() and time.time() < deadline:
+        time.sleep(0.05)
+    incr = dump_stats(store, [], p.pid)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    shutil.rmtree(store, ignore_errors=True)
+    return full, incr
+
+
+def incr_bench():
+    mib = int(os.environ.get('BENCH_INCR', '4096'))
+    print('\nincremental (%d rounds, medians): %d MiB, 2%% of its pages written between dumps'
+          % (ROUNDS, mib))
+    print('%-12s %9s %11s %9s' % ('dump', 'time s', 'image MiB', 'freeze s'))
+    rounds = [incr_round(mib) for _ in range(ROUNDS)]
+    for k, name in ((0, 'full'), (1, 'incremental')):
+        print('%-12s %9.3f %11.1f %9.4f' % (
+            name, statistics.median(r[k][0] for r in rounds),
+            statistics.median(r[k][1] for r in rounds) / 2**20,
+            statistics.median(r[k][2] for r in rounds)))
+        sys.stdout.flush()
+
+
+def start_torch():
+    """The PyTorch training loop of the suite, until it is training."""
+    script = os.path.join(HERE, '..', 'zdtm', 'real', 'torch-train.py')
+    out = os.path.join(TMP, 'torch.out')
+    if os.path.exists(out):
+        os.unlink(out)
+    p = subprocess.Popen(['/usr/bin/python3', script, '--out', out], cwd=TMP,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 300
+    while not (os.path.exists(out) and 'READY' in open(out).read()):
+        if p.poll() is not None or time.time() > deadline:
+            return None
+        time.sleep(0.2)
+    return p
+
+
+def compress_bench():
+    """Full dumps of the PyTorch training process, raw and compressed."""
+    if subprocess.run(['/usr/bin/python3', '-c', 'import torch'], capture_output=True).returncode:
+        print('\ncompression: python3-torch is not installed, not measured')
+        return
+    print('\ncompression (%d rounds, medians): full dumps of the PyTorch training process'
+          % ROUNDS)
+    print('%-12s %9s %11s %7s' % ('compress', 'dump s', 'image MiB', 'ratio'))
+    res = {}
+    for algo in ('none', 'lz4', 'zstd'):
+        rounds = []
+        for _ in range(ROUNDS):
+            p = start_torch()
+            if p is None:
+                print('compression: the training process did not start')
+                return
+            store = os.path.join(TMP, 'store')
+            shutil.rmtree(store, ignore_errors=True)
+            t, size, _ = dump_stats(store, ['--compress', algo, '--no-track'], p.pid)
+            os.kill(p.pid, signal.SIGKILL)
+            p.wait()
+            shutil.rmtree(store, ignore_errors=True)
+            rounds.append((t, size))
+        res[algo] = (statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds))
+        print('%-12s %9.3f %11.1f %7.2f' % (algo, res[algo][0], res[algo][1] / 2**20,
+                                            res['none'][1] / res[algo][1]))
+        sys.stdout.flush()
+
+
 def main():
     os.makedirs(TMP, exist_ok=True)
     build()
@@ -154,6 +244,8 @@ def main():
         sys.stdout.flush()
     print('ratio: ckpt time / plain file I/O time of the same bytes (<= 1.2 is the goal)')
     tree_bench()
+    incr_bench()
+    compress_bench()
     criu = shutil.which('criu')
     if not criu:
         print('criu: not installed, no comparison')
@@ -161,7 +253,6 @@ def main():
         r = subprocess.run([criu, 'check'], capture_output=True, text=True)
         print('criu: %s' % ('works, comparison not run yet' if r.returncode == 0 else
                             'installed but "criu check" fails on this kernel: ' + (r.stderr.strip().splitlines() or ['?'])[-1]))
-    print('compression: not implemented yet (images are raw)')
     shutil.rmtree(TMP, ignore_errors=True)
     return 1 if bad else 0
 

@@ -1,7 +1,9 @@
 /*
  * A process holding SIZE MiB of non-zero anonymous memory in THREADS threads,
  * for the benchmarks.  Prints "ready" on stdout's file when filled, then
- * sleeps; on SIGTERM checks the memory is unchanged and exits 0 (or 1).
+ * sleeps; on SIGUSR1 writes 2% of its pages again (the same bytes: the
+ * pages are written, the content stays); on SIGTERM checks the memory is
+ * unchanged and exits 0 (or 1).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -15,12 +17,18 @@
 
 static uint64_t *mem;
 static size_t words;
-static volatile sig_atomic_t done;
+static volatile sig_atomic_t done, write_some;
 
 static void on_term(int sig)
 {
 	(void)sig;
 	done = 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	write_some = 1;
 }
 
 static uint64_t pattern(size_t i)
@@ -55,6 +63,7 @@ int main(int argc, char **argv)
 	sigset_t none;
 
 	signal(SIGTERM, on_term);
+	signal(SIGUSR1, on_usr1);	/* write 2% of the pages (the same bytes) */
 	words = mib << 17;
 	mem = mmap(NULL, words * 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
@@ -83,8 +92,18 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	sigemptyset(&none);
-	while (!done)
+	while (!done) {
 		sigsuspend(&none);
+		if (write_some) {
+			size_t n = 0;
+
+			write_some = 0;
+			for (size_t w = 0; w < words; w += 50 * 512, n++)
+				mem[w] = pattern(w);
+			printf("wrote %zu pages\n", n);
+			fflush(stdout);
+		}
+	}
 	for (size_t i = 0; i < words; i++)
 		if (mem[i] != pattern(i)) {
 			printf("FAIL at word %zu\n", i);
