@@ -598,8 +598,15 @@ int dump(const struct dump_opts *o_in)
 
 	if (!o->pid && (o->pid = job_of_store(o->dir)) < 0)
 		return EXIT_NO_PROCESS;
-	if (check_dumpable(o->pid))
-		return EXIT_NO_PROCESS;
+	/* Being dumped by another ckpt: if into this store, the store's lock
+	 * (--wait) orders us after it; asked again below. */
+	bool busy = false;
+	if (check_dumpable(o->pid)) {
+		if (!strstr(first_error(), "being dumped by another ckpt"))
+			return EXIT_NO_PROCESS;
+		clear_error();
+		busy = true;
+	}
 	if (pidns_classify(o->pid, &ns))
 		return EXIT_FAILED;
 	store_fd = store_open(o->dir, true);
@@ -607,6 +614,10 @@ int dump(const struct dump_opts *o_in)
 		return EXIT_STORE;
 	if (version_begin(store_fd, &v, o->lock_wait_ms))
 		return EXIT_STORE;
+	if (busy && check_dumpable(o->pid)) {
+		version_abort(&v);
+		return EXIT_NO_PROCESS;
+	}
 	v.compress = o->compress;
 	track_open(&tk, store_fd, !o->full, o->keep, o->leave_running && !o->no_track);
 	log_open_file(v.dfd, "dump.log");

@@ -1856,10 +1856,8 @@ int restore(const struct restore_opts *o)
 	unsigned tried = store_fd >= 0 ? store_latest(store_fd) : 0;
 	if (store_fd >= 0)
 		close(store_fd);
-	if (n < 0) {
-		clear_error();
-		return ret;
-	}
+	if (n < 0)
+		return ret;	/* (the first error, the restore's, is the one said) */
 	for (int i = n - 1; i >= 0 && ret == EXIT_STORE; i--) {
 		if (all[i] >= tried)
 			continue;

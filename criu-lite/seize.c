@@ -47,8 +47,15 @@ int check_dumpable(pid_t pid)
 	proc_free_status(&ps);
 	if (ps.tgid != pid)
 		return error("pid %d is a thread, not a process (its process is %d)", pid, ps.tgid);
-	if (ps.tracer)
+	if (ps.tracer) {
+		struct proc_stat t;
+
+		if (proc_parse_stat(ps.tracer, 0, &t) == 0 && !strcmp(t.comm, "ckpt"))
+			return error("pid %d is being dumped by another ckpt (pid %d); a dump into "
+				     "the same store waits for it with --wait", pid, ps.tracer);
+		clear_error();
 		return error("pid %d is already traced by pid %d", pid, ps.tracer);
+	}
 	if (ps.seccomp)
 		return error("pid %d uses seccomp, which ckpt cannot carry yet", pid);
 	return 0;

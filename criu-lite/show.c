@@ -34,6 +34,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "show.h"
+#include "pagecomp.h"
 #include "store.h"
 #include "util.h"
 
@@ -141,6 +142,8 @@ static int load_proc(int vdfd, const PstreeTask *pt, struct proc_view *p)
 	if (!p->core->creds || !p->core->mm)
 		return error("image 'core-%d.img' has no credentials or memory fields", pt->pid);
 	snprintf(p->pages_name, sizeof(p->pages_name), "pages-%d.img", pt->pid);
+	if (fstatat(vdfd, p->pages_name, &st, 0))	/* compressed? */
+		snprintf(p->pages_name, sizeof(p->pages_name), "pages-%d" PZ_SUFFIX, pt->pid);
 	if (!fstatat(vdfd, p->pages_name, &st, 0)) {
 		p->has_pages = true;
 		p->pages_size = st.st_size;
@@ -728,8 +731,16 @@ static void print_header(const struct view *v, FILE *f)
 		fprintf(f, "%s%s", i ? " " : "", safe(inv->plugins[i]));
 	fprintf(f, "%s\n", inv->n_plugins ? "" : "none");
 	if (inv->has_parent_version)
-		fprintf(f, KEY "version %u holds the pages this one does not\n", KW, "parent",
-			inv->parent_version);
+		fprintf(f, KEY "incremental on version %u\n", KW, "parent", inv->parent_version);
+	if (inv->n_needs) {
+		fprintf(f, KEY, KW, "needs");
+		for (size_t i = 0; i < inv->n_needs; i++)
+			fprintf(f, "%s%u", i ? " " : "version ", inv->needs[i]);
+		fprintf(f, " (their page images)\n");
+	}
+	if (inv->has_pages_bytes)
+		fprintf(f, KEY "%.1f MiB stored here, %.1f MiB in earlier versions\n", KW, "pages",
+			inv->pages_bytes / 1048576.0, inv->pages_earlier / 1048576.0);
 }
 
 static void print_tree(const struct view *v, FILE *f)
@@ -1511,6 +1522,14 @@ static void print_json(const struct view *v, FILE *f)
 		json_uint(j, "parent_version", inv->parent_version);
 	else
 		json_null(j, "parent_version");
+	json_arr(j, "needs");
+	for (size_t i = 0; i < inv->n_needs; i++)
+		json_uint(j, NULL, inv->needs[i]);
+	json_end_arr(j);
+	if (inv->has_pages_bytes) {
+		json_uint(j, "pages_bytes", inv->pages_bytes);
+		json_uint(j, "pages_earlier_bytes", inv->pages_earlier);
+	}
 
 	json_arr(j, "pstree");
 	for (size_t i = 0; i < v->tree->n_tasks; i++) {

@@ -402,7 +402,7 @@ NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-
 
 BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'tcp-abort',
             'nostore',
-            'dump-killed', 'disk-full', 'fallback', 'incr-killed', 'keep']
+            'dump-killed', 'disk-full', 'fallback', 'incr-killed', 'keep', 'dump-twice']
 
 
 class Run:
@@ -1296,6 +1296,9 @@ class Run:
             self.restore()
             self.finish()
 
+        elif case == 'dump-twice':
+            self.dump_twice()
+
         elif case == 'keep':
             # --keep 2: old versions go, but never one a kept one needs.
             self.pid = self.start(self.r.tests['incr00'])
@@ -1311,6 +1314,34 @@ class Run:
             self.kill_original()
             self.restore()
             self.finish()
+
+    def dump_twice(self):
+        """Two dumps of one process at once: into another store the second
+        fails at once, naming the first; into the same store it fails, or
+        waits with --wait."""
+        big = dict(self.r.tests['bigmem00'], args=['--mb', '512'])
+        self.pid = self.start(big)
+        first, _ = self.ckpt('dump', '-p', str(self.pid), '-D', self.store, '--leave-running',
+                             wait=False)
+        if not wait_until(lambda: proc_status(self.pid, 'TracerPid') == str(first), 10):
+            raise Fail('the first dump did not seize the process')
+        rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', os.path.join(self.dir, 'other'),
+                            '--leave-running')
+        self.log(one_line_error('a second dump into another store', rc, err,
+                                [self.pid, first, 'another ckpt']))
+        if rc != 3:
+            raise Fail('a second dump into another store exited %d, not 3' % rc)
+        rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', self.store, '--leave-running')
+        self.log(one_line_error('a second dump into the same store', rc, err,
+                                ['another dump']))
+        rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', self.store, '--leave-running',
+                            '--wait', '120')
+        if rc != 0:
+            raise Fail('a dump with --wait failed (exit %s): %s' % (rc, err.strip()[:200]))
+        if REAPER.wait(first, 60) is None or len(versions(self.store)) != 2:
+            raise Fail('the two dumps left versions %s' % versions(self.store))
+        self.ckpt_pids.remove(first)
+        self.finish()
 
     def killed_dump(self, delay):
         """A --leave-running dump killed after `delay` s: the target runs on."""
@@ -1522,7 +1553,7 @@ class Runner:
                     if c not in BADINPUT:
                         sys.exit('unknown bad-input case %s (have %s)' % (c, ', '.join(BADINPUT)))
                     mode = 'dump' if c in ('nopid', 'traced', 'dump-killed', 'disk-full',
-                                           'incr-killed', 'keep') else 'restore'
+                                           'incr-killed', 'keep', 'dump-twice') else 'restore'
                     todo.append(('badinput/' + c, mode, {}, c))
                 continue
             if n not in self.tests and os.path.isfile(n) and os.access(n, os.X_OK):

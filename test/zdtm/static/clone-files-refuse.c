@@ -15,6 +15,17 @@
 #include <unistd.h>
 
 static volatile int *word;	/* 0: B's pid, 1: C's pid, 2: ask, 3: C's new fd, 4: B saw it */
+static pid_t test_pid;		/* B and C end when they are no longer ours */
+
+static void orphaned_ends(void)
+{
+	static int ours;	/* (first the middle child's, then ours) */
+
+	if (getppid() == test_pid)
+		ours = 1;
+	else if (ours)
+		_exit(0);
+}
 static char stack_b[64 << 10] __attribute__((aligned(16)));
 static char stack_c[64 << 10] __attribute__((aligned(16)));
 
@@ -24,6 +35,7 @@ static int child_b(void *arg)
 	for (;;) {
 		if (word[2] == 2 && !word[4])
 			word[4] = fcntl(word[3], F_GETFD) >= 0 ? 1 : 2;
+		orphaned_ends();
 		test_sleep_ms(5);
 	}
 	return 0;
@@ -35,6 +47,7 @@ static int child_c(void *arg)
 	for (;;) {
 		if (word[2] == 1 && !word[3])
 			word[3] = open("/dev/null", O_RDONLY);
+		orphaned_ends();
 		test_sleep_ms(5);
 	}
 	return 0;
@@ -53,6 +66,7 @@ int main(int argc, char **argv)
 	pid_t a;
 
 	test_init(argc, argv);
+	test_pid = getpid();
 	CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0, "PR_SET_CHILD_SUBREAPER");
 	word = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(word != MAP_FAILED, "mmap");
