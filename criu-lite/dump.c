@@ -43,11 +43,22 @@ static int find_syscall_ip(struct task *task)
 {
 	long off = infect_vdso_syscall_offset();
 
-	for (size_t i = 0; off >= 0 && i < task->mm->n_vmas; i++)
-		if (task->mm->vmas[i]->kind == VMA_VDSO) {
-			task->syscall_ip = task->mm->vmas[i]->start + off;
-			return 0;
-		}
+	long spare = infect_vdso_spare_offset(INFECT_RETPATH_MAX);
+
+	for (size_t i = 0; off >= 0 && i < task->mm->n_vmas; i++) {
+		const VmaEntry *e = task->mm->vmas[i];
+
+		if (e->kind != VMA_VDSO)
+			continue;
+		task->syscall_ip = e->start + off;
+		/* (the same kernel's vdso as ours, unless it is smaller) */
+		task->boot_retpath = spare > 0 && e->start + spare + INFECT_RETPATH_MAX <= e->end ?
+				     e->start + spare : 0;
+		if (!task->boot_retpath)
+			pr_debug("pid %d: no spare room in its vdso: the first remote system call "
+				 "has no return path", task->pid);
+		return 0;
+	}
 	return error("pid %d has no vdso; ckpt needs one to run system calls in it", task->pid);
 }
 
@@ -59,16 +70,40 @@ static size_t scratch_len(const struct task *task)
 			   PAGE_SIZE;
 }
 
+/* The leader's return path for a remote system call made while there is no
+ * scratch area (its mmap, its munmap): in the vdso's spare room, so that
+ * ckpt killed during it leaves the leader whole too.  And the room zeroed
+ * again after. */
+static void boot_retpath(struct task *task, bool on)
+{
+	if (!task->boot_retpath)
+		return;
+	task->threads[0].retpath_ready = false;
+	if (on) {
+		task->retpath = task->boot_retpath;
+		return;
+	}
+	if (infect_clear_forced(task->pid, task->boot_retpath, INFECT_RETPATH_MAX))
+		pr_debug("pid %d: %s", task->pid, infect_why());
+	task->retpath = 0;
+}
+
 static int map_scratch(struct task *task)
 {
 	long addr;
+	int ret;
 
-	if (task_syscall_ok(task, &task->threads[0], SYS_mmap, "mmap of a scratch area", &addr,
-			    0, scratch_len(task), PROT_READ | PROT_WRITE | PROT_EXEC,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+	boot_retpath(task, true);
+	ret = task_syscall_ok(task, &task->threads[0], SYS_mmap, "mmap of a scratch area", &addr,
+			      0, scratch_len(task), PROT_READ | PROT_WRITE | PROT_EXEC,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* (the room stays as it is: the leader stands at its syscall-exit
+	 * there until its next remote call; unmap_scratch() clears it) */
+	if (ret)
 		return -1;
 	task->scratch = addr;
 	task->retpath = addr + PAGE_SIZE;
+	task->threads[0].retpath_ready = false;
 	return 0;
 }
 
@@ -76,12 +111,22 @@ static void unmap_scratch(struct task *task)
 {
 	long r;
 
-	/* Not from a return path inside the area we unmap. */
+	/* Not from a return path inside the area we unmap: the other threads
+	 * are put back first, the leader's return path is in the vdso's
+	 * spare room meanwhile, and the room is cleared once the leader is
+	 * back too. */
 	task->retpath = 0;
-	if (task->scratch &&
-	    task_syscall(task, &task->threads[0], SYS_munmap, &r, task->scratch, scratch_len(task),
+	if (!task->scratch)
+		return;
+	if (end_injection_from(task, 1))
+		return;
+	boot_retpath(task, true);
+	if (task_syscall(task, &task->threads[0], SYS_munmap, &r, task->scratch, scratch_len(task),
 			 0, 0, 0, 0) == 0 && r == 0)
 		task->scratch = 0;
+	if (end_injection_from(task, 0) == 0)
+		boot_retpath(task, false);
+	task->retpath = 0;
 }
 
 static int collect(struct task *task, bool track)

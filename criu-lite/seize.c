@@ -164,9 +164,14 @@ static void kill_and_reap(struct task *task)
 
 int end_injection(struct task *task)
 {
+	return end_injection_from(task, 0);
+}
+
+int end_injection_from(struct task *task, size_t first)
+{
 	int ret = 0;
 
-	for (size_t i = 0; i < task->nr_threads; i++) {
+	for (size_t i = first; i < task->nr_threads; i++) {
 		struct thread *t = &task->threads[i];
 		struct user_regs_struct regs = t->regs;
 
@@ -175,7 +180,9 @@ int end_injection(struct task *task)
 		/* We leave it at a syscall-exit stop, where the kernel will not
 		 * restart an interrupted call for it: we do what it would. */
 		infect_fixup_restart(&regs, 1);
-		if (infect_set_regs(t->tid, &regs) || infect_set_sigmask(t->tid, t->sigmask))
+		/* The mask first: until its registers are back, its return path
+		 * would put the mask back too, should ckpt die. */
+		if (infect_set_sigmask(t->tid, t->sigmask) || infect_set_regs(t->tid, &regs))
 			ret = error("pid %d: cannot put back thread %d: %s", task->pid, t->tid,
 				    infect_why());
 		else

@@ -23,6 +23,8 @@ int unseize_tree(struct tree *tree, bool kill);
  * system calls.  Done as soon as they are no longer needed: if ckpt dies
  * later, the kernel lets the threads go on from exactly where they were. */
 int end_injection(struct task *task);
+/* The same for threads first.. of the task. */
+int end_injection_from(struct task *task, size_t first);
 /* kill: SIGKILL the process and wait until it is gone. */
 int unseize_task(struct task *task, bool kill);
 

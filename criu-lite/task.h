@@ -39,6 +39,8 @@ struct task {
 	uint64_t syscall_ip;		/* a `syscall` instruction in the task */
 	uint64_t scratch;		/* memory of ours in the task, 0 if none */
 	uint64_t retpath;		/* dump: return paths at retpath + i * INFECT_RETPATH_MAX */
+	uint64_t boot_retpath;		/* dump: the leader's while there is no scratch area
+					 * (the vdso's spare room), 0: none */
 	bool cow_shared;		/* dump: has pages shared copy-on-write (read without pinning) */
 	/* dump: write tracking (track.h) */
 	int uffd;			/* its userfaultfd, held by ckpt; -1: not tracked */

@@ -402,7 +402,8 @@ NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-
 
 BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'tcp-abort',
             'nostore',
-            'dump-killed', 'disk-full', 'fallback', 'incr-killed', 'keep', 'dump-twice']
+            'dump-killed', 'disk-full', 'disk-full-incr', 'fallback', 'incr-killed', 'keep',
+            'dump-twice']
 
 
 class Run:
@@ -1285,7 +1286,7 @@ class Run:
             # dumps after them are still whole (incr00 checks every page).
             self.pid = self.start(self.r.tests['incr00'])
             self.dump(leave=True)
-            for delay in (0.005, 0.02, 0.05, 0.1):
+            for delay in (0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.25):
                 self.killed_dump(delay)
                 time.sleep(0.05)
                 self.dump(leave=True)
@@ -1295,6 +1296,44 @@ class Run:
             self.kill_original()
             self.restore()
             self.finish()
+
+        elif case == 'disk-full-incr':
+            # An incremental dump that fills the disk: it fails, the job
+            # runs on, the last version stays whole, and once there is room
+            # the next dump (incremental: the failed one reset nothing)
+            # restores exactly (incr00 checks every page).
+            mnt = os.path.join(self.dir, 'small')
+            os.mkdir(mnt)
+            if libc.mount(b'tmpfs', mnt.encode(), b'tmpfs', 0, b'size=40m') != 0:
+                raise Skip('cannot mount a small tmpfs: %s' % os.strerror(ctypes.get_errno()))
+            try:
+                self.store = os.path.join(mnt, 'store')
+                self.pid = self.start(self.r.tests['incr00'])
+                self.dump(leave=True)
+                filler = os.path.join(mnt, 'filler')
+                with open(filler, 'wb') as f:
+                    try:
+                        while True:
+                            f.write(b'\0' * 65536)
+                            f.flush()
+                    except OSError:
+                        pass
+                time.sleep(0.2)
+                rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', self.store,
+                                    '--leave-running')
+                self.log(one_line_error('an incremental dump to a full disk', rc, err))
+                if versions(self.store) != [1] or not running(self.pid):
+                    raise Fail('after the failed dump: versions %s, target %s'
+                               % (versions(self.store), how(self.pid)))
+                os.unlink(filler)
+                self.dump(leave=True)
+                if self.show_json().get('parent_version') != 1:
+                    raise Fail('the dump after the failed one is not incremental on version 1')
+                self.kill_original()
+                self.restore()
+                self.finish()
+            finally:
+                libc.umount2(mnt.encode(), 2)
 
         elif case == 'dump-twice':
             self.dump_twice()
@@ -1553,7 +1592,8 @@ class Runner:
                     if c not in BADINPUT:
                         sys.exit('unknown bad-input case %s (have %s)' % (c, ', '.join(BADINPUT)))
                     mode = 'dump' if c in ('nopid', 'traced', 'dump-killed', 'disk-full',
-                                           'incr-killed', 'keep', 'dump-twice') else 'restore'
+                                           'incr-killed', 'keep', 'dump-twice',
+                                           'disk-full-incr') else 'restore'
                     todo.append(('badinput/' + c, mode, {}, c))
                 continue
             if n not in self.tests and os.path.isfile(n) and os.access(n, os.X_OK):

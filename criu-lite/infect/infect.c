@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -270,6 +272,69 @@ int infect_write(pid_t pid, uint64_t addr, const void *buf, size_t len)
 	return 0;
 }
 
+/* Through /proc/PID/mem, which writes with the tracer's force: also into
+ * pages mapped read-only, such as the vdso's. */
+static int write_forced(pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+	char path[64];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "pid %d: cannot open %s", pid, path);
+	n = pwrite(fd, buf, len, (off_t)addr);
+	close(fd);
+	if (n != (ssize_t)len)
+		return fail(n < 0 ? errno : EFAULT, "pid %d: cannot write %zu bytes at %#lx",
+			    pid, len, (unsigned long)addr);
+	return 0;
+}
+
+long infect_vdso_spare_offset(size_t len)
+{
+	const unsigned char *vdso = (const void *)getauxval(AT_SYSINFO_EHDR);
+	const Elf64_Ehdr *eh = (const void *)vdso;
+	uint64_t used = 0, size = 0;
+	char line[256];
+	FILE *f;
+
+	if (!vdso)
+		return -1;
+	/* The image ends with its section headers, after every segment. */
+	const Elf64_Phdr *ph = (const void *)(vdso + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_offset + ph[i].p_filesz > used)
+			used = ph[i].p_offset + ph[i].p_filesz;
+	if (eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize > used)
+		used = eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize;
+	f = fopen("/proc/self/maps", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+
+		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2 &&
+		    lo == (uintptr_t)vdso)
+			size = hi - lo;
+	}
+	if (f)
+		fclose(f);
+	used = (used + 63) & ~63ULL;
+	if (!size || used + len > size)
+		return -1;
+	for (uint64_t o = used; o < used + len; o++)
+		if (vdso[o])
+			return -1;	/* not the spare room we take it for */
+	return used;
+}
+
+int infect_clear_forced(pid_t pid, uint64_t addr, size_t len)
+{
+	uint8_t zero[INFECT_RETPATH_MAX] = { 0 };
+
+	return write_forced(pid, addr, zero, len < sizeof(zero) ? len : sizeof(zero));
+}
+
 long infect_vdso_syscall_offset(void)
 {
 	const unsigned char *vdso = (const void *)getauxval(AT_SYSINFO_EHDR);
@@ -315,5 +380,8 @@ int infect_retpath_write(pid_t pid, uint64_t addr, const struct user_regs_struct
 	memcpy(buf, infect_retpath_code, len);
 	/* the data block ends the code */
 	memcpy(buf + len - sizeof(d), &d, sizeof(d));
-	return infect_write(pid, addr, buf, len);
+	/* (a return path in the vdso's spare room: forced) */
+	if (infect_write(pid, addr, buf, len) == 0)
+		return 0;
+	return write_forced(pid, addr, buf, len);
 }

@@ -75,5 +75,12 @@ int infect_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 /* Offset of a `syscall` instruction in this kernel's vdso (the same in every
  * process), or -1. */
 long infect_vdso_syscall_offset(void);
+/* Spare room of len zero bytes in the vdso (after its image, in its last
+ * page): where the return path of the first and the last remote system
+ * call of a task goes, before its scratch area exists and after it is
+ * gone.  -1 if there is none. */
+long infect_vdso_spare_offset(size_t len);
+/* Zeros back over len bytes at addr (the vdso's spare room). */
+int infect_clear_forced(pid_t pid, uint64_t addr, size_t len);
 
 #endif
