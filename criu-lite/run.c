@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -136,8 +137,10 @@ static bool job_alive(pid_t pid)
 	return st.state != 'Z' && !strcmp(st.comm, PIDNS_INIT_NAME);
 }
 
-/* The store's job finished (exited on its own): a new run starts afresh. */
+/* The store's job finished (exited on its own): a new run starts afresh,
+ * and records the newest version then, which is not its to resume. */
 #define DONE_FILE "job.done"
+#define SINCE_FILE "job.since"
 
 /*
  * --interval with a store that has versions and a job that neither runs
@@ -153,7 +156,11 @@ static pid_t resume(const struct run_opts *o, int store_fd)
 	pid_t job = store_job(store_fd);
 	unsigned latest = store_latest(store_fd);
 
-	if (!latest || faccessat(store_fd, DONE_FILE, F_OK, 0) == 0)
+	char *since = read_file_at(store_fd, SINCE_FILE, NULL);
+	unsigned before = since ? strtoul(since, NULL, 10) : 0;
+
+	free(since);
+	if (latest <= before || faccessat(store_fd, DONE_FILE, F_OK, 0) == 0)
 		return 0;
 	if (job_alive(job))
 		return error("the job of '%s' runs already (its init is pid %d)", o->dir, job);
@@ -185,6 +192,15 @@ int run_job(const struct run_opts *o)
 			status = stand_in_dumping(o, init);
 			goto done;
 		}
+		/* a new job: the versions there are of an earlier one */
+		char text[16];
+		int fd = openat(store_fd, SINCE_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		int len = snprintf(text, sizeof(text), "%u\n", store_latest(store_fd));
+
+		if (fd < 0 || write(fd, text, len) != len)
+			pr_warn("cannot record where this job's versions start in '%s'", o->dir);
+		if (fd >= 0)
+			close(fd);
 		unlinkat(store_fd, DONE_FILE, 0);
 	}
 	init = pidns_clone();

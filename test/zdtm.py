@@ -949,6 +949,20 @@ class Run:
             if rc != 5:
                 raise Fail('after a job that finished, ckpt run did not start afresh (%s): %s'
                            % (rc, e[:300]))
+            # a new job that dies before its first dump: the store's older
+            # versions are not its own, the next run starts afresh again
+            pid, _ = self.ckpt('run', '--interval', '60', '-D', store2, '--', 'sleep', '100',
+                               wait=False)
+            if not wait_until(lambda: os.path.exists(os.path.join(store2, 'job.pid')), 10):
+                raise Fail('the third job did not start')
+            init = int(read(os.path.join(store2, 'job.pid')))
+            os.kill(pid, signal.SIGKILL)
+            os.kill(init, signal.SIGKILL)
+            self.end_of(pid)
+            rc, e = self.ckpt('run', '--interval', '60', '-D', store2, '--', 'sh', '-c', 'exit 6')
+            if rc != 6:
+                raise Fail('a job that died before its first dump was resumed from an older '
+                           'job\'s version (%s): %s' % (rc, e[:300]))
 
         elif case == 'run-exit':
             for job, want in (('exit 7', 7), ('kill -USR1 $$', 128 + signal.SIGUSR1),
