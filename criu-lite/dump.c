@@ -645,13 +645,11 @@ int dump(const struct dump_opts *o_in)
 		return EXIT_NO_PROCESS;
 	/* Being dumped by another ckpt: if into this store, the store's lock
 	 * (--wait) orders us after it; asked again below. */
-	bool busy = false;
-	if (check_dumpable(o->pid)) {
-		if (!strstr(first_error(), "being dumped by another ckpt"))
-			return EXIT_NO_PROCESS;
+	int busy = check_dumpable(o->pid);
+	if (busy == DUMP_BUSY)
 		clear_error();
-		busy = true;
-	}
+	else if (busy)
+		return EXIT_NO_PROCESS;
 	if (pidns_classify(o->pid, &ns))
 		return EXIT_FAILED;
 	store_fd = store_open(o->dir, true);

@@ -63,7 +63,6 @@ int dump_mm_pages(struct task *task, struct version *v);
 
 /* The restorer side, driving the new task: */
 struct mm_restore {
-	int pages_fd;		/* fd of pages-PID.img in the new task */
 	int *run_fds;		/* per page run: the fd of the image it is in, -1: one
 				 * that fill_other() fills (a compressed image) */
 	int *file_fds;		/* fd in the new task of each vma's file, -1 if none */

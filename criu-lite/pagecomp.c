@@ -66,18 +66,17 @@ struct pz_writer *pz_writer_new(int algo)
 	return w;
 }
 
-static int flush_chunk(struct pz_writer *w, struct img_out *out)
+/* One chunk of raw bytes (src, len), compressed and written. */
+static int put_chunk(struct pz_writer *w, struct img_out *out, const uint8_t *src, size_t len)
 {
 	size_t clen;
 
-	if (!w->fill)
-		return 0;
 	if (w->algo == PZ_ZSTD) {
-		clen = ZSTD_compress2(w->zc, w->cbuf, w->cbuf_len, w->chunk, w->fill);
+		clen = ZSTD_compress2(w->zc, w->cbuf, w->cbuf_len, src, len);
 		if (ZSTD_isError(clen))
 			return error("zstd: %s", ZSTD_getErrorName(clen));
 	} else {
-		int n = LZ4_compress_default((const char *)w->chunk, (char *)w->cbuf, w->fill,
+		int n = LZ4_compress_default((const char *)src, (char *)w->cbuf, len,
 					     w->cbuf_len);
 		if (n <= 0)
 			return error("lz4 cannot compress a chunk");
@@ -88,11 +87,18 @@ static int flush_chunk(struct pz_writer *w, struct img_out *out)
 	if (w->nr == w->cap)
 		w->table = xrealloc(w->table, (w->cap = w->cap ? w->cap * 2 : 64) *
 					      sizeof(*w->table));
-	w->table[w->nr++] = (struct pz_entry){ w->at, clen, w->fill };
+	w->table[w->nr++] = (struct pz_entry){ w->at, clen, len };
 	w->at += clen;
-	w->raw += w->fill;
-	w->fill = 0;
+	w->raw += len;
 	return 0;
+}
+
+static int flush_chunk(struct pz_writer *w, struct img_out *out)
+{
+	int ret = w->fill ? put_chunk(w, out, w->chunk, w->fill) : 0;
+
+	w->fill = 0;
+	return ret;
 }
 
 int pz_write(struct pz_writer *w, struct img_out *out, const void *buf, size_t len)
@@ -101,6 +107,15 @@ int pz_write(struct pz_writer *w, struct img_out *out, const void *buf, size_t l
 
 	while (len) {
 		size_t n = PZ_CHUNK - w->fill < len ? PZ_CHUNK - w->fill : len;
+
+		/* whole chunks straight from the caller's buffer: no copy */
+		if (!w->fill && len >= PZ_CHUNK) {
+			if (put_chunk(w, out, p, PZ_CHUNK))
+				return -1;
+			p += PZ_CHUNK;
+			len -= PZ_CHUNK;
+			continue;
+		}
 
 		memcpy(w->chunk + w->fill, p, n);
 		w->fill += n;

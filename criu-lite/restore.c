@@ -323,17 +323,14 @@ static int page_source(struct plan *p, const char *dir, int32_t of)
 
 static void plan_helpers(struct plan *p, const char *vdir)
 {
-	bool own_z = false;
+	char *own = xasprintf("%s/%s", vdir, p->pages_name);
+	bool own_z = access(own, F_OK) != 0;
 
 	p->nr_helpers = 0;
 	p->nr_zsrc = 0;
-	if (access(xasprintf("%s/%s", vdir, p->pages_name), F_OK) == 0) {
-		add_helper(p, xasprintf("%s/%s", vdir, p->pages_name), O_RDONLY);
-	} else {
-		/* compressed: helper 0 stands there unused */
-		add_helper(p, "/dev/null", O_RDONLY);
-		own_z = true;
-	}
+	/* compressed: helper 0 stands there unused, and page_source() below
+	 * finds the compressed image */
+	add_helper(p, own_z ? "/dev/null" : own, O_RDONLY);
 	add_helper(p, p->core->mm->exe, O_RDONLY);
 	p->vma_helper = xmalloc(p->mm->n_vmas * sizeof(int));
 	for (size_t i = 0; i < p->mm->n_vmas; i++) {
@@ -849,25 +846,21 @@ static int fill_compressed(struct task *task, void *arg)
 	struct fill_job jobs[FILL_THREADS];
 	pthread_t th[FILL_THREADS];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cpus > FILL_THREADS ? FILL_THREADS : cpus > 1 ? cpus : 1, started = 0;
+	size_t n = cpus > FILL_THREADS ? FILL_THREADS : cpus > 1 ? cpus : 1;
+	bool started[FILL_THREADS] = { false };
 	int ret = 0;
 
 	for (size_t t = 0; t < n; t++) {
 		jobs[t] = (struct fill_job){ .p = p, .pid = task->pid, .first = t, .step = n };
-		if (t && pthread_create(&th[t], NULL, fill_thread, &jobs[t]) == 0)
-			started |= 1u << t;
-		else if (t)
-			jobs[t].first = p->mm->n_pages;	/* done by nobody: do it below */
+		started[t] = t && pthread_create(&th[t], NULL, fill_thread, &jobs[t]) == 0;
 	}
-	fill_thread(&jobs[0]);
-	for (size_t t = 1; t < n; t++) {
-		if (started & (1u << t)) {
-			pthread_join(th[t], NULL);
-		} else {
-			jobs[t].first = t;
+	/* ours, and those of threads that did not start */
+	for (size_t t = 0; t < n; t++)
+		if (!started[t])
 			fill_thread(&jobs[t]);
-		}
-	}
+	for (size_t t = 1; t < n; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
 	for (size_t t = 0; t < n; t++)
 		if (jobs[t].ret && !ret)
 			ret = error("%s", jobs[t].err);
@@ -878,7 +871,7 @@ static int fill_compressed(struct task *task, void *arg)
 static int drive_state(struct rtree *r, struct plan *p)
 {
 	struct task *task = &p->task;
-	struct mm_restore mr = { .pages_fd = p->fd_base, .exe_fd = p->fd_base + 1 };
+	struct mm_restore mr = { .exe_fd = p->fd_base + 1 };
 
 	mr.file_fds = xmalloc(p->mm->n_vmas * sizeof(int));
 	mr.sysv_len = xzalloc(p->mm->n_vmas * sizeof(uint64_t));

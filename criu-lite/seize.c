@@ -50,9 +50,11 @@ int check_dumpable(pid_t pid)
 	if (ps.tracer) {
 		struct proc_stat t;
 
-		if (proc_parse_stat(ps.tracer, 0, &t) == 0 && !strcmp(t.comm, "ckpt"))
-			return error("pid %d is being dumped by another ckpt (pid %d); a dump into "
-				     "the same store waits for it with --wait", pid, ps.tracer);
+		if (proc_parse_stat(ps.tracer, 0, &t) == 0 && !strcmp(t.comm, "ckpt")) {
+			error("pid %d is being dumped by another ckpt (pid %d); a dump into the "
+			      "same store waits for it with --wait", pid, ps.tracer);
+			return DUMP_BUSY;
+		}
 		clear_error();
 		return error("pid %d is already traced by pid %d", pid, ps.tracer);
 	}

@@ -11,7 +11,9 @@
 #include "task.h"
 
 /* Refuse what cannot be dumped at all: no such process, a kernel thread,
- * ckpt itself or an ancestor, a traced process. */
+ * ckpt itself or an ancestor, a traced process.  -1 after error();
+ * DUMP_BUSY (and the error said) when another ckpt is dumping it. */
+#define DUMP_BUSY (-2)
 int check_dumpable(pid_t pid);
 int seize_task(struct task *task, pid_t pid);
 /* Freeze pid and all its descendants (rescanning until no new process

@@ -403,7 +403,7 @@ NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-
 BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'tcp-abort',
             'nostore',
             'dump-killed', 'disk-full', 'disk-full-incr', 'fallback', 'incr-killed', 'keep',
-            'dump-twice']
+            'dump-twice', 'corrupt-compressed']
 
 
 class Run:
@@ -541,6 +541,7 @@ class Run:
             raise Fail('dump gave exit 0 but the store has versions %s, had %s' % (after, before))
         if latest(store) != os.path.join(os.path.realpath(store), str(after[-1])):
             raise Fail('%s/latest does not point to the newest version %d' % (store, after[-1]))
+        self.check_compressed(latest(store), list(extra) + self.r.args.dump_arg)
         self.check_size()
         if leave:
             if not wait_until(lambda: running(pid), 5):
@@ -557,6 +558,15 @@ class Run:
             if st is None:
                 raise Fail('process %d still there 10 s after a dump without --leave-running' % pid)
             self.log('dumped process ended: %s' % describe(st))
+
+    def check_compressed(self, vdir, args):
+        """With --compress, the page images are compressed ones, and only."""
+        algo = [a.split('=', 1)[1] for a in args if a.startswith('--compress=')]
+        if not algo or algo[-1] == 'none':
+            return
+        pages = [f for f in os.listdir(vdir) if f.startswith('pages-')]
+        if not pages or any(not f.endswith('.cimg') for f in pages):
+            raise Fail('--compress=%s, but the page images are %s' % (algo[-1], pages))
 
     def show_json(self):
         rc, _ = self.ckpt('show', '-D', self.store, '--json')
@@ -1351,6 +1361,29 @@ class Run:
 
         elif case == 'dump-twice':
             self.dump_twice()
+
+        elif case == 'corrupt-compressed':
+            # A compressed page image damaged (a chunk, then the table at
+            # its end): the restore fails with one line naming it, and
+            # leaves nothing; the good store restores.
+            self.pid = self.start(self.r.tests['simple00'])
+            self.dump(extra=['--compress=zstd'])
+            name = self.pages_of(latest(self.store))
+            for where in ('chunk', 'table'):
+                bad = os.path.join(self.dir, 'bad-' + where)
+                path = os.path.join(copy_store(self.store, bad), name)
+                if where == 'chunk':
+                    flip_byte(path)
+                else:
+                    with open(path, 'r+b') as f:
+                        f.seek(-40, os.SEEK_END)
+                        b = f.read(1)
+                        f.seek(-40, os.SEEK_END)
+                        f.write(bytes([b[0] ^ 0x5a]))
+                self.restore_fails(bad, name, 'a damaged %s of %s' % (where, name))
+                shutil.rmtree(bad)
+            self.restore()
+            self.finish()
 
         elif case == 'keep':
             # --keep 2: old versions go, but never one a kept one needs.

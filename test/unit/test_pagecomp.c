@@ -19,17 +19,19 @@ static uint8_t *make_data(void)
 	return d;
 }
 
-static void write_image(int algo, const char *name, const uint8_t *d)
+static void write_image(int algo, const char *name, const uint8_t *d, size_t piece)
 {
 	int dfd = open(unit_dir, O_RDONLY | O_DIRECTORY);
 	struct pz_writer *w = pz_writer_new(algo);
 	struct img_out o;
 	uint64_t sum;
 
+	unlinkat(dfd, name, 0);
 	CHECK(dfd >= 0 && img_out_open(&o, dfd, name) == 0);
-	/* in pieces that do not fall on chunk boundaries */
-	for (size_t off = 0; off < RAW_BYTES; off += 777777) {
-		size_t n = RAW_BYTES - off < 777777 ? RAW_BYTES - off : 777777;
+	/* in pieces that do not fall on chunk boundaries, or larger than one
+	 * (whole chunks go straight from the buffer) */
+	for (size_t off = 0; off < RAW_BYTES; off += piece) {
+		size_t n = RAW_BYTES - off < piece ? RAW_BYTES - off : piece;
 		CHECK(pz_write(w, &o, d + off, n) == 0);
 	}
 	CHECK(pz_finish(w, &o) == 0);
@@ -39,7 +41,7 @@ static void write_image(int algo, const char *name, const uint8_t *d)
 	close(dfd);
 }
 
-static void round_trip(int algo)
+static void round_trip(int algo, size_t piece)
 {
 	uint8_t *d = make_data(), *got = xmalloc(RAW_BYTES);
 	struct pz_reader *r;
@@ -48,7 +50,7 @@ static void round_trip(int algo)
 		{ 3 * PZ_CHUNK, 12345 }, { 2 * PZ_CHUNK + 5, PZ_CHUNK }, { 17, 1 },
 	};
 
-	write_image(algo, "pages-1.cimg", d);
+	write_image(algo, "pages-1.cimg", d, piece);
 	r = pz_open(AT_FDCWD, unit_path("pages-1.cimg"));
 	CHECK(r && pz_raw_size(r) == RAW_BYTES);
 	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
@@ -63,8 +65,8 @@ static void round_trip(int algo)
 	free(got);
 }
 
-UNIT_TEST(zstd_round_trip) { round_trip(PZ_ZSTD); }
-UNIT_TEST(lz4_round_trip) { round_trip(PZ_LZ4); }
+UNIT_TEST(zstd_round_trip) { round_trip(PZ_ZSTD, 777777); round_trip(PZ_ZSTD, RAW_BYTES); }
+UNIT_TEST(lz4_round_trip) { round_trip(PZ_LZ4, 777777); round_trip(PZ_LZ4, 2 * PZ_CHUNK + 1); }
 
 /* Every byte of the table and the footer, and bytes of the chunks,
  * changed: pz_open or pz_read fails with a message, or (a changed chunk
@@ -77,7 +79,7 @@ static void damage(int algo)
 	struct stat st;
 	int fd;
 
-	write_image(algo, "pages-1.cimg", d);
+	write_image(algo, "pages-1.cimg", d, 777777);
 	CHECK(stat(path, &st) == 0);
 	size_t tail = 3 * 16 + 4 * 16 + 32;	/* the table and the footer, and some */
 	for (off_t at = 0; at < st.st_size; at += at < st.st_size - (off_t)tail ? 65537 : 1) {
