@@ -194,13 +194,12 @@ int run_job(const struct run_opts *o)
 		}
 		/* a new job: the versions there are of an earlier one */
 		char text[16];
-		int fd = openat(store_fd, SINCE_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		int len = snprintf(text, sizeof(text), "%u\n", store_latest(store_fd));
 
-		if (fd < 0 || write(fd, text, len) != len)
-			pr_warn("cannot record where this job's versions start in '%s'", o->dir);
-		if (fd >= 0)
-			close(fd);
+		snprintf(text, sizeof(text), "%u\n", store_latest(store_fd));
+		if (store_put_file(store_fd, SINCE_FILE, text))
+			pr_warn("%s: this job may be resumed from an earlier one's version",
+				first_error());
+		clear_error();
 		unlinkat(store_fd, DONE_FILE, 0);
 	}
 	init = pidns_clone();
@@ -221,11 +220,9 @@ int run_job(const struct run_opts *o)
 	status = o->interval ? stand_in_dumping(o, init) : pidns_stand_in(init);
 done:
 	/* Exited of itself (not killed): done, a new run starts afresh. */
-	if (o->interval && status < 128) {
-		int fd = openat(store_fd, DONE_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				0600);
-		if (fd >= 0)
-			close(fd);
+	if (o->interval && status < 128 && store_put_file(store_fd, DONE_FILE, "")) {
+		pr_warn("%s: the next run resumes it", first_error());
+		clear_error();
 	}
 	if (store_fd >= 0) {
 		store_clear_job(store_fd, init);

@@ -28,21 +28,30 @@ int store_open(const char *dir, bool create)
 
 #define JOB_FILE "job.pid"
 
-int store_set_job(int store_fd, pid_t init)
+int store_put_file(int store_fd, const char *name, const char *text)
 {
-	char tmp[64], text[32];
-	int fd, len = snprintf(text, sizeof(text), "%d\n", init);
+	char tmp[64];
+	int fd;
 
-	snprintf(tmp, sizeof(tmp), ".%s-%d", JOB_FILE, getpid());
+	snprintf(tmp, sizeof(tmp), ".%s-%d", name, getpid());
 	fd = openat(store_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, text, len) || renameat(store_fd, tmp, store_fd, JOB_FILE)) {
+	if (fd < 0 || write_all(fd, text, strlen(text)) ||
+	    renameat(store_fd, tmp, store_fd, name)) {
 		if (fd >= 0)
 			close(fd);
 		unlinkat(store_fd, tmp, 0);
-		return error_errno("cannot record the job in the store");
+		return error_errno("cannot write '%s' in the store", name);
 	}
 	close(fd);
 	return 0;
+}
+
+int store_set_job(int store_fd, pid_t init)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%d\n", init);
+	return store_put_file(store_fd, JOB_FILE, text);
 }
 
 pid_t store_job(int store_fd)

@@ -39,6 +39,9 @@ unsigned store_latest(int store_fd);
 /* Version numbers in increasing order; returns count, -1 on error. */
 int store_list(int store_fd, unsigned **numbers);
 
+/* A small file of the store (job.pid and the like), whole or not at all. */
+int store_put_file(int store_fd, const char *name, const char *text);
+
 /* The job of the store: record its init, forget it (only if it is still
  * `init`), and read it back (0 when there is none). */
 int store_set_job(int store_fd, pid_t init);
