@@ -71,6 +71,31 @@ static struct thread *find_thread(struct task *task, pid_t tid)
 	return NULL;
 }
 
+/* A process that exits just before or while we seize it gives EPERM (the
+ * kernel refuses to attach to a zombie) or ESRCH: a shell's short-lived
+ * children do that all the time.  Its parent is frozen already, so if it is
+ * a zombie now it stays one, and is dumped as one.  True if it exited (then
+ * task->zombie says whether it is a zombie, errno is ESRCH if it is gone). */
+static bool exited_meanwhile(struct task *task, pid_t pid)
+{
+	struct proc_stat st;
+	int err = errno;
+
+	if (proc_parse_stat(pid, 0, &st)) {
+		clear_error();
+		errno = ESRCH;
+		return true;
+	}
+	if (st.state != 'Z') {
+		errno = err;
+		return false;
+	}
+	clear_error();
+	task->zombie = true;
+	task->exit_status = st.exit_code;
+	return true;
+}
+
 int seize_task(struct task *task, pid_t pid)
 {
 	struct proc_stat st;
@@ -119,6 +144,11 @@ int seize_task(struct task *task, pid_t pid)
 			if (infect_seize(t->tid, 0)) {
 				if (errno == ESRCH && t->tid != pid)
 					continue;	/* the thread exited meanwhile */
+				if (t->tid == pid && task->nr_threads == 0 && n == 1 &&
+				    exited_meanwhile(task, pid)) {
+					free(tids);
+					return task->zombie ? 0 : -1;
+				}
 				free(tids);
 				if (errno == EPERM)
 					return error("pid %d: no permission to trace it (%s)", pid,
