@@ -9,9 +9,9 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "usage: ckpt dump [-p PID] [-D DIR] [--leave-running [--no-track]] [--full]\n"
-		   "                 [--keep N] [--compress zstd|lz4|none] [--shell-job]\n"
-		   "                 [--wait SECONDS]\n\n"
+	fprintf(f, "usage: ckpt dump [-p PID] [-D DIR] [--leave-running [--no-track]\n"
+		   "                 [--frozen-copy]] [--full] [--keep N]\n"
+		   "                 [--compress zstd|lz4|none] [--shell-job] [--wait SECONDS]\n\n"
 		   "Freeze process PID and all its descendants, with all their threads, write a new\n"
 		   "checkpoint version into the store DIR, then kill them (or let them go on with\n"
 		   "--leave-running).  A PID in a pid namespace of ckpt's (`ckpt run`) or the\n"
@@ -21,7 +21,11 @@ static void help(FILE *f)
 		   "  -D, --dir DIR         the store (default ./checkpoint), created 0700\n"
 		   "  -R, --leave-running   let the process run on after the dump, and track\n"
 		   "                        the pages it writes: the next dump of the store\n"
-		   "                        stores only those (incremental)\n"
+		   "                        stores only those (incremental).  The process\n"
+		   "                        stands still only while its state is read: its\n"
+		   "                        pages are copied from a copy-on-write snapshot\n"
+		   "                        while it runs (a child of it named ckpt-snapshot)\n"
+		   "      --frozen-copy     no snapshot: it stands still until all is copied\n"
 		   "      --no-track        end the tracking: the next dump is a full one\n"
 		   "      --full            store every page, even where the store's tracking\n"
 		   "                        could make this dump incremental\n"
@@ -47,6 +51,7 @@ int cmd_dump(int argc, char **argv)
 		{ "wait", required_argument, NULL, 'w' },
 		{ "no-track", no_argument, NULL, 'T' },
 		{ "full", no_argument, NULL, 'F' },
+		{ "frozen-copy", no_argument, NULL, 'C' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "compress", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
@@ -79,6 +84,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'F':
 			o.full = true;
+			break;
+		case 'C':
+			o.frozen_copy = true;
 			break;
 		case 'z':
 			o.compress = pz_algo_of(optarg);

@@ -30,6 +30,7 @@
 #include "objects.h"
 #include "proc.h"
 #include "seize.h"
+#include "snapshot.h"
 #include "netlock.h"
 #include "sockets.h"
 #include "tty.h"
@@ -70,30 +71,12 @@ static size_t scratch_len(const struct task *task)
 			   PAGE_SIZE;
 }
 
-/* The leader's return path for a remote system call made while there is no
- * scratch area (its mmap, its munmap): in the vdso's spare room, so that
- * ckpt killed during it leaves the leader whole too.  And the room zeroed
- * again after. */
-static void boot_retpath(struct task *task, bool on)
-{
-	if (!task->boot_retpath)
-		return;
-	task->threads[0].retpath_ready = false;
-	if (on) {
-		task->retpath = task->boot_retpath;
-		return;
-	}
-	if (infect_clear_forced(task->pid, task->boot_retpath, INFECT_RETPATH_MAX))
-		pr_debug("pid %d: %s", task->pid, infect_why());
-	task->retpath = 0;
-}
-
 static int map_scratch(struct task *task)
 {
 	long addr;
 	int ret;
 
-	boot_retpath(task, true);
+	task_boot_retpath(task, true);
 	ret = task_syscall_ok(task, &task->threads[0], SYS_mmap, "mmap of a scratch area", &addr,
 			      0, scratch_len(task), PROT_READ | PROT_WRITE | PROT_EXEC,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -120,16 +103,18 @@ static void unmap_scratch(struct task *task)
 		return;
 	if (end_injection_from(task, 1))
 		return;
-	boot_retpath(task, true);
+	task_boot_retpath(task, true);
 	if (task_syscall(task, &task->threads[0], SYS_munmap, &r, task->scratch, scratch_len(task),
 			 0, 0, 0, 0) == 0 && r == 0)
 		task->scratch = 0;
 	if (end_injection_from(task, 0) == 0)
-		boot_retpath(task, false);
+		task_boot_retpath(task, false);
 	task->retpath = 0;
 }
 
-static int collect(struct task *task, bool track)
+/* The state of one frozen process; its pages found, and with `snap` a
+ * snapshot made that holds them (snapshot.h). */
+static int collect(struct task *task, const struct task *parent, bool track, bool snap)
 {
 	TaskCore *core = xmalloc(sizeof(*core));
 
@@ -139,6 +124,7 @@ static int collect(struct task *task, bool track)
 	/* The areas first: the scratch page must not be among them. */
 	if (dump_mm_areas(task) || find_syscall_ip(task) || map_scratch(task))
 		return -1;
+	snapshot_reap_stale(task);
 	/* Its group and session as its own namespace numbers them: a leader
 	 * that has exited has no number of ours to translate. */
 	long r;
@@ -154,6 +140,13 @@ static int collect(struct task *task, bool track)
 	/* After the fds are listed: the userfaultfd made in it is not its. */
 	if (track)
 		track_make_uffd(task);
+	/* The pages to save; then the snapshot, after the scan: a fork shares
+	 * every page, and the scan tells pages shared with the parent. */
+	if (dump_mm_scan(task, parent))
+		return -1;
+	pr_debug("pid %d: %zu runs of pages found", task->pid, task->mm->n_pages);
+	if (snap && snapshot_possible(task) && snapshot_take(task) < 0)
+		return -1;
 	unmap_scratch(task);
 	if (task->scratch)
 		return error("pid %d: cannot unmap the scratch page", task->pid);
@@ -490,6 +483,8 @@ static bool pool_push(struct page_pool *pool, struct task *task)
  * -1 if any of it failed. */
 static int pool_finish(struct page_pool *pool, bool abandon)
 {
+	if (!pool->queue)	/* finished already, or never started */
+		return pool->failed ? -1 : 0;
 	pthread_mutex_lock(&pool->mu);
 	pool->closing = true;
 	if (abandon)
@@ -499,6 +494,7 @@ static int pool_finish(struct page_pool *pool, bool abandon)
 	for (int i = 0; i < pool->nr_threads; i++)
 		pthread_join(pool->threads[i], NULL);
 	free(pool->queue);
+	pool->queue = NULL;
 	return pool->failed ? -1 : 0;
 }
 
@@ -553,35 +549,11 @@ static int refuse_in_shared_tables(const struct tree *tree)
 	return 0;
 }
 
-static int dump_tree(struct tree *tree, struct version *v, struct track *tk)
+/* The images of the tree, once every process's state is read: the checks
+ * across the tree first (terminals, before the fds are written: which
+ * ptys are the tree's, and whose controlling terminal they are). */
+static int write_tree_images(struct tree *tree, struct version *v)
 {
-	struct page_pool pool;
-	bool ok = true;
-
-	if (pool_start(&pool, v, tree->nr))
-		return -1;
-	for (size_t i = 0; ok && i < tree->nr; i++) {
-		struct task *task = &tree->tasks[i];
-
-		if (task->zombie)
-			continue;
-		/* Parents come first: their fds and pages are known by now. */
-		const struct task *parent = NULL;
-		for (size_t p = 0; p < i; p++)
-			if (tree->tasks[p].pid == task->ppid && !tree->tasks[p].zombie)
-				parent = &tree->tasks[p];
-		task->parent_files = parent ? parent->files : NULL;
-		task->shared = &tree->shared;
-		track_attach(tk, task);
-		ok = !refuse_shared_tables(tree, i) && !collect(task, tk->want) &&
-		     !dump_mm_shmem(task, v) &&
-		     !dump_files_data(task, v) && !dump_mm_scan(task, parent) &&
-		     pool_push(&pool, task);
-	}
-	if (pool_finish(&pool, !ok) || !ok)
-		return -1;
-	/* Terminals, before the fds are written: which ptys are the tree's,
-	 * and whose controlling terminal they are. */
 	if (tty_check_tree(&tree->shared, tree_vpid, tree) || ctty_of_leaders(tree))
 		return -1;
 	files_share_across(tree);
@@ -604,6 +576,55 @@ static int dump_tree(struct tree *tree, struct version *v, struct track *tk)
 	if (sk_check_tree(&tree->shared) || write_pstree(tree, v))
 		return -1;
 	return version_write_img(v, "shared.img", IMG_SHARED, &tree->shared.base);
+}
+
+/* Everything but the pages, which the pool's workers go on copying when
+ * this returns 0: pool_finish() waits for them. */
+static int dump_tree(struct tree *tree, struct version *v, struct track *tk, bool snap,
+		     struct page_pool *pool)
+{
+	bool ok = true;
+
+	if (pool_start(pool, v, tree->nr))
+		return -1;
+	for (size_t i = 0; ok && i < tree->nr; i++) {
+		struct task *task = &tree->tasks[i];
+
+		if (task->zombie)
+			continue;
+		/* Parents come first: their fds and pages are known by now. */
+		const struct task *parent = NULL;
+		for (size_t p = 0; p < i; p++)
+			if (tree->tasks[p].pid == task->ppid && !tree->tasks[p].zombie)
+				parent = &tree->tasks[p];
+		task->parent_files = parent ? parent->files : NULL;
+		task->shared = &tree->shared;
+		track_attach(tk, task);
+		ok = !refuse_shared_tables(tree, i) && !collect(task, parent, tk->want, snap) &&
+		     !dump_mm_shmem(task, v) && !dump_files_data(task, v) && pool_push(pool, task);
+	}
+	if (!ok || write_tree_images(tree, v)) {
+		pool_finish(pool, true);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every process has a snapshot: the tree may run on while its pages are
+ * copied. */
+static bool all_snapshots(const struct tree *tree)
+{
+	for (size_t i = 0; i < tree->nr; i++)
+		if (!tree->tasks[i].zombie && !tree->tasks[i].snap_pid)
+			return false;
+	return true;
+}
+
+static void drop_snapshots(struct tree *tree)
+{
+	for (size_t i = 0; i < tree->nr; i++)
+		if (!tree->tasks[i].zombie)
+			snapshot_drop(&tree->tasks[i]);
 }
 
 static void unmap_all_scratch(struct tree *tree)
@@ -639,6 +660,9 @@ int dump(const struct dump_opts *o_in)
 	uint64_t t_start = now_ns(CLOCK_MONOTONIC), t_freeze, t_frozen;
 	struct pidns_target ns;
 	struct track tk;
+	struct page_pool pool = { 0 };
+	bool snap = o->leave_running && !o->frozen_copy, released = false;
+	uint64_t freeze_ns = 0;
 	int store_fd;
 
 	if (!o->pid && (o->pid = job_of_store(o->dir)) < 0)
@@ -678,13 +702,35 @@ int dump(const struct dump_opts *o_in)
 	pr_info("frozen %zu processes", tree.nr);
 	sk_dump_lock_network(!o->leave_running);
 	tty_dump_shell_job(o->shell_job);
-	if (dump_tree(&tree, &v, &tk))
+	if (dump_tree(&tree, &v, &tk, snap, &pool))
 		goto fail;
-	/* Still frozen, every page copied: the marks start anew. */
+	/* Still frozen, every page found (and held by the snapshots, or
+	 * copied below while frozen): the marks start anew. */
 	track_arm(&tk, store_fd, &tree);
-
-	uint64_t freeze_ns = now_ns(CLOCK_MONOTONIC) - t_frozen;
+	if (snap && all_snapshots(&tree)) {
+		/* The short freeze: the state is read, the snapshots hold the
+		 * memory as it is now; the tree runs on while it is copied.
+		 * TCP connections leave repair mode before it runs. */
+		sk_dump_end(false);
+		tty_dump_end(false);
+		if (unseize_tree(&tree, false))
+			pr_warn("pid %d: resuming the processes failed", o->pid);
+		released = true;
+		freeze_ns = now_ns(CLOCK_MONOTONIC) - t_frozen;
+		pr_info("running again after %.1f ms; its pages are copied from snapshots",
+			freeze_ns / 1e6);
+	} else if (snap) {
+		pr_info("not every process has a snapshot: the tree stays frozen while its pages "
+			"are copied");
+	}
+	if (pool_finish(&pool, false))
+		goto fail;
+	if (!released)
+		freeze_ns = now_ns(CLOCK_MONOTONIC) - t_frozen;
+	drop_snapshots(&tree);
 	fill_inventory(&inv, o, &tree, t_freeze, freeze_ns, t_start);
+	inv.has_copied_running = true;
+	inv.copied_running = released;
 	fill_chain(&inv, &tree);
 	log_close_file();
 	/* The log is part of the version: verify finds a damaged byte anywhere. */
@@ -718,6 +764,8 @@ int dump(const struct dump_opts *o_in)
 	free(inv.needs);
 	return EXIT_OK;
 fail:
+	pool_finish(&pool, true);
+	drop_snapshots(&tree);
 	sk_dump_end(false);
 	tty_dump_end(false);
 	netlock_del(tree.shared.netlock);

@@ -10,6 +10,7 @@ struct dump_opts {
 	bool leave_running;
 	bool no_track;		/* no write tracking after a --leave-running dump */
 	bool full;		/* every page, even when an incremental dump could do */
+	bool frozen_copy;	/* --leave-running: copy the pages while frozen (no snapshot) */
 	int compress;		/* PZ_* (pagecomp.h) */
 	unsigned keep;		/* after the dump, remove all but this many versions (0: all stay) */
 	bool shell_job;		/* terminals outside the tree are the restorer's */

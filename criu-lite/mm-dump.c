@@ -227,6 +227,7 @@ static int copy_batch(pid_t pid, int mem_fd, bool shared, struct iovec *remote, 
 		      size_t bytes, uint8_t *buf)
 {
 	struct iovec local = { buf, bytes };
+	/* (shared: mem_fd may be of pid's snapshot) */
 	ssize_t got = shared ? -1 : process_vm_readv(pid, &local, 1, remote, nr, 0);
 
 	if (got != (ssize_t)bytes) {
@@ -251,7 +252,9 @@ static int send_batch(const struct task *task, int mem_fd, struct iovec *remote,
 {
 	uint8_t *buf = pw_get(pw);
 
-	if (!buf || copy_batch(task->pid, mem_fd, task->cow_shared, remote, nr, bytes, buf))
+	/* A snapshot shares every page with the process: never pinned. */
+	if (!buf || copy_batch(task->pid, mem_fd, task->cow_shared || task->snap_pid, remote, nr,
+			       bytes, buf))
 		return -1;
 	if (!pw->pz)	/* (a compressing writer accounts what it writes) */
 		img_out_account(out, buf, bytes);
@@ -688,7 +691,9 @@ int dump_mm_pages(struct task *task, struct version *v)
 	uint64_t sum, off = 0;
 	int ret = -1;
 
-	snprintf(path, sizeof(path), "/proc/%d/mem", task->pid);
+	/* From its snapshot if it has one: the memory as it was at the freeze,
+	 * while it runs on. */
+	snprintf(path, sizeof(path), "/proc/%d/mem", task->snap_pid ? task->snap_pid : task->pid);
 	mem_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (mem_fd < 0)
 		return error_errno("pid %d: cannot open %s", task->pid, path);

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "proc.h"
 #include "seize.h"
+#include "snapshot.h"
 #include "util.h"
 
 #define PF_KTHREAD 0x00200000
@@ -266,7 +267,8 @@ static int seize_children(struct tree *tree, pid_t pid)
 	for (size_t k = 0; k < n; k++) {
 		struct task *t;
 
-		if (in_tree(tree, kids[k]))
+		/* a snapshot of a ckpt that died is no child of the program's */
+		if (in_tree(tree, kids[k]) || snapshot_is_stale(kids[k]))
 			continue;
 		tree->tasks = xrealloc(tree->tasks, (tree->nr + 1) * sizeof(*t));
 		t = &tree->tasks[tree->nr];

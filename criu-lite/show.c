@@ -720,7 +720,8 @@ static void print_header(const struct view *v, FILE *f)
 	fprintf(f, KEY "0x%" PRIx64 " (XSTATE of %u bytes per thread)\n", KW, "xfeatures",
 		inv->xfeatures, inv->xsave_size);
 	if (inv->has_freeze_ns)
-		fprintf(f, KEY "%.1f ms\n", KW, "freeze time", inv->freeze_ns / 1e6);
+		fprintf(f, KEY "%.1f ms%s\n", KW, "freeze time", inv->freeze_ns / 1e6,
+			inv->copied_running ? " (the pages were copied while it ran on)" : "");
 	if (inv->has_dump_ns)
 		fprintf(f, KEY "%.1f ms\n", KW, "dump time", inv->dump_ns / 1e6);
 	fprintf(f, KEY "%s\n", KW, "leave running", inv->leave_running ? "yes" : "no");
@@ -1507,6 +1508,7 @@ static void print_json(const struct view *v, FILE *f)
 		json_double(j, "freeze_ms", inv->freeze_ns / 1e6);
 	else
 		json_null(j, "freeze_ms");
+	json_bool(j, "copied_running", inv->copied_running);
 	if (inv->has_dump_ns)
 		json_double(j, "dump_ms", inv->dump_ns / 1e6);
 	else

@@ -50,3 +50,17 @@ int task_syscall_ok(struct task *task, struct thread *t, long nr, const char *wh
 		*ret = r;
 	return 0;
 }
+
+void task_boot_retpath(struct task *task, bool on)
+{
+	if (!task->boot_retpath)
+		return;
+	task->threads[0].retpath_ready = false;
+	if (on) {
+		task->retpath = task->boot_retpath;
+		return;
+	}
+	if (infect_clear_forced(task->pid, task->boot_retpath, INFECT_RETPATH_MAX))
+		pr_debug("pid %d: %s", task->pid, infect_why());
+	task->retpath = 0;
+}

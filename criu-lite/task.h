@@ -48,6 +48,8 @@ struct task {
 	bool *tracked;			/* per area: registered with it */
 	MmEntry *base_mm;		/* its memory map in the base version: incremental */
 	unsigned base;			/* that version */
+	pid_t snap_pid, snap_vpid;	/* dump: its snapshot (snapshot.h), as ckpt and as it
+					 * sees it; 0: none */
 
 	TaskCore *core;
 	MmEntry *mm;
@@ -72,5 +74,11 @@ int task_syscall(struct task *task, struct thread *t, long nr, long *ret,
 /* As task_syscall(), and fail with a message when the call fails. */
 int task_syscall_ok(struct task *task, struct thread *t, long nr, const char *what, long *ret,
 		    long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* The leader's return path for a remote system call made while there is no
+ * scratch area (its mmap, its munmap): in the vdso's spare room, so that
+ * ckpt killed during it leaves the leader whole too; on: use it, off: the
+ * room zeroed again. */
+void task_boot_retpath(struct task *task, bool on);
 
 #endif

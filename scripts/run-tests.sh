@@ -1,6 +1,6 @@
 #!/bin/bash
 # make test: the unit tests, the checkpoint/restore suite (also with compressed
-# images), and a short fuzz of the image readers.  Each part
+# images, and without snapshots), and a short fuzz of the image readers.  Each part
 # prints its own "N passed, N failed" line; the last line here adds them up.
 set -u
 cd "$(dirname "$0")/.."
@@ -32,6 +32,7 @@ part() {
 part unit make -s -C test/unit run
 part zdtm make -s -C test run CKPT="$PWD/criu-lite/ckpt"
 part compressed make -s -C test compressed CKPT="$PWD/criu-lite/ckpt"
+part frozen make -s -C test frozen CKPT="$PWD/criu-lite/ckpt"
 # a short fuzz of the image readers (make -C test/fuzz run SECONDS=N for longer)
 if echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
 	clang -fsanitize=fuzzer -x c - -o "$log/fuzz-probe" >/dev/null 2>&1; then

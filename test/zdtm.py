@@ -161,14 +161,7 @@ def proc_state(pid):
 
 
 def proc_status(pid, key):
-    try:
-        with open('/proc/%d/status' % pid) as f:
-            for line in f:
-                if line.startswith(key + ':'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return None
+    return proc_status_of('/proc/%d/status' % pid, key)
 
 
 def procs_in(d):
@@ -198,6 +191,46 @@ def smaps_kib(pid, key):
 def alive(pid):
     st = proc_state(pid)
     return st is not None and st not in 'ZX'
+
+
+def switches(pid):
+    """Context switches of all threads of pid so far: they grow while it runs."""
+    n = 0
+    try:
+        for tid in os.listdir('/proc/%d/task' % pid):
+            for key in ('voluntary_ctxt_switches', 'nonvoluntary_ctxt_switches'):
+                n += int(proc_status_of('/proc/%d/task/%s/status' % (pid, tid), key) or 0)
+    except OSError:
+        pass
+    return n
+
+
+def proc_status_of(path, key):
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(key + ':'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def snapshots_of(pid):
+    """The children of pid that are ckpt snapshots: {pid: state}."""
+    found = {}
+    try:
+        for tid in os.listdir('/proc/%d/task' % pid):
+            with open('/proc/%d/task/%s/children' % (pid, tid)) as f:
+                for kid in f.read().split():
+                    with open('/proc/%s/stat' % kid) as g:
+                        stat = g.read()
+                    comm = stat[stat.index('(') + 1:stat.rindex(')')]
+                    if comm == 'ckpt-snapshot':
+                        found[int(kid)] = stat[stat.rindex(')') + 2]
+    except OSError:
+        pass
+    return found
 
 
 def running(pid):
@@ -403,7 +436,7 @@ NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-
 BADINPUT = ['nopid', 'traced', 'busy-pid', 'corrupt', 'truncated', 'tree-abort', 'tcp-abort',
             'nostore',
             'dump-killed', 'disk-full', 'disk-full-incr', 'fallback', 'incr-killed', 'keep',
-            'dump-twice', 'corrupt-compressed']
+            'dump-twice', 'corrupt-compressed', 'copy-running']
 
 
 class Run:
@@ -546,6 +579,7 @@ class Run:
         if leave:
             if not wait_until(lambda: running(pid), 5):
                 raise Fail('not running after dump --leave-running (%s)' % how(pid))
+            self.check_copied_running(latest(store), list(extra) + self.r.args.dump_arg, pid)
             want = self.desc.get('min_shared_mib')
             if want is not None:
                 shared = smaps_kib(pid, 'Shared_Dirty') >> 10
@@ -558,6 +592,18 @@ class Run:
             if st is None:
                 raise Fail('process %d still there 10 s after a dump without --leave-running' % pid)
             self.log('dumped process ended: %s' % describe(st))
+
+    def check_copied_running(self, vdir, args, pid):
+        """A --leave-running dump let the tree go once its state was read
+        and copied its pages from snapshots (not with --frozen-copy, nor
+        where the .desc says a snapshot cannot be made), and left none."""
+        want = '--frozen-copy' not in args and not self.desc.get('frozen_copy')
+        said = 'its pages are copied from snapshots' in read(os.path.join(vdir, 'dump.log'))
+        if said != want:
+            raise Fail('the dump %s the pages from snapshots while the tree ran'
+                       % ('did not copy' if want else 'copied'))
+        if snapshots_of(pid):
+            raise Fail('snapshots left after the dump: %s' % snapshots_of(pid))
 
     def check_compressed(self, vdir, args):
         """With --compress, the page images are compressed ones, and only."""
@@ -1321,6 +1367,9 @@ class Run:
             self.restore()
             self.finish()
 
+        elif case == 'copy-running':
+            self.copy_running()
+
         elif case == 'disk-full-incr':
             # An incremental dump that fills the disk: it fails, the job
             # runs on, the last version stays whole, and once there is room
@@ -1427,6 +1476,72 @@ class Run:
         if REAPER.wait(first, 60) is None or len(versions(self.store)) != 2:
             raise Fail('the two dumps left versions %s' % versions(self.store))
         self.ckpt_pids.remove(first)
+        self.finish()
+
+    def copy_running(self):
+        """The short freeze: a --leave-running dump lets the job go once its
+        state is read and copies its pages from a snapshot while it runs.
+        ckpt stopped in the middle of the copy: the job runs on meanwhile,
+        and the dump, let go, restores exactly what was there at the freeze
+        (incr00 checks every page against what its writer did).  ckpt killed
+        in the middle: the job runs on, the snapshot dies with ckpt, and the
+        next dump (full: the killed one armed no tracking) reaps what is left
+        of it and restores exactly."""
+        big = dict(self.r.tests['incr00'], args=['--ballast', '512'])
+        self.pid = self.start(big)
+
+        def mid_copy(then):
+            cpid, errf = self.ckpt('-v', 'dump', '-p', str(self.pid), '-D', self.store,
+                                   '--leave-running', '--full', '--compress', 'zstd',
+                                   wait=False)
+            if not wait_until(lambda: 'running again after' in read(errf), 60, step=0.001):
+                raise Fail('the dump never let the job go: %r' % read(errf)[-300:])
+            os.kill(cpid, signal.SIGSTOP)
+            snaps = snapshots_of(self.pid)
+            s0 = switches(self.pid)
+            time.sleep(0.3)
+            s1 = switches(self.pid)
+            if not any(st == 't' for st in snaps.values()):
+                raise Fail('no stopped snapshot among the children of %d while ckpt copies: %s'
+                           % (self.pid, snaps))
+            if s1 <= s0:
+                raise Fail('the job did not run while ckpt copied its pages (%d context '
+                           'switches, then %d)' % (s0, s1))
+            self.log('the job ran while ckpt was stopped mid-copy: %d context switches'
+                     % (s1 - s0))
+            os.kill(cpid, then)
+            if then == signal.SIGCONT:
+                st = REAPER.wait(cpid, CKPT_TIMEOUT)
+                self.ckpt_pids.remove(cpid)
+                if st is None or os.waitstatus_to_exitcode(st) != 0:
+                    raise Fail('the dump stopped mid-copy failed once let go: %r'
+                               % read(errf)[-300:])
+                return
+            os.kill(cpid, signal.SIGCONT)
+            REAPER.wait(cpid, 10)
+            self.ckpt_pids.remove(cpid)
+
+        mid_copy(signal.SIGCONT)
+        inv = self.show_json()
+        if not inv.get('copied_running') or inv['freeze_ms'] >= inv['dump_ms']:
+            raise Fail('the dump says copied_running %s, freeze %s ms of %s ms'
+                       % (inv.get('copied_running'), inv['freeze_ms'], inv['dump_ms']))
+        if snapshots_of(self.pid):
+            raise Fail('snapshots left after the dump: %s' % snapshots_of(self.pid))
+        mid_copy(signal.SIGKILL)
+        # (it dies with ckpt: a moment, then a zombie)
+        wait_until(lambda: all(st == 'Z' for st in snapshots_of(self.pid).values()), 5)
+        left = snapshots_of(self.pid)
+        if not running(self.pid) or any(st != 'Z' for st in left.values()):
+            raise Fail('after ckpt was killed mid-copy: the job %s, snapshots %s'
+                       % (how(self.pid), left))
+        self.dump(leave=True)
+        if self.show_json().get('parent_version') is not None:
+            raise Fail('the dump after a killed one is incremental')
+        if snapshots_of(self.pid):
+            raise Fail('the next dump left the dead snapshot: %s' % snapshots_of(self.pid))
+        self.kill_original()
+        self.restore()
         self.finish()
 
     def killed_dump(self, delay):
@@ -1640,7 +1755,7 @@ class Runner:
                         sys.exit('unknown bad-input case %s (have %s)' % (c, ', '.join(BADINPUT)))
                     mode = 'dump' if c in ('nopid', 'traced', 'dump-killed', 'disk-full',
                                            'incr-killed', 'keep', 'dump-twice',
-                                           'disk-full-incr') else 'restore'
+                                           'disk-full-incr', 'copy-running') else 'restore'
                     todo.append(('badinput/' + c, mode, {}, c))
                 continue
             if n not in self.tests and os.path.isfile(n) and os.access(n, os.X_OK):

@@ -385,3 +385,19 @@ int infect_retpath_write(pid_t pid, uint64_t addr, const struct user_regs_struct
 		return 0;
 	return write_forced(pid, addr, buf, len);
 }
+
+extern const uint8_t infect_forkpath_code[], infect_forkpath_code_end[];
+
+int infect_forkpath_write(pid_t pid, uint64_t addr, uint64_t retpath)
+{
+	size_t len = infect_forkpath_code_end - infect_forkpath_code;
+	uint8_t buf[INFECT_FORKPATH_MAX];
+	/* past the return path's own `syscall` (2 bytes) */
+	uint64_t back = retpath + 2;
+
+	if (len > sizeof(buf))
+		return fail(E2BIG, "fork path too long");
+	memcpy(buf, infect_forkpath_code, len);
+	memcpy(buf + len - sizeof(back), &back, sizeof(back));
+	return infect_write(pid, addr, buf, len);
+}

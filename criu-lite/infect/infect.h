@@ -68,6 +68,14 @@ void infect_fixup_restart(struct user_regs_struct *regs, int restart_block_valid
 int infect_retpath_write(pid_t pid, uint64_t addr, const struct user_regs_struct *regs,
 			 uint64_t sigmask);
 
+/*
+ * A fork path: code at addr for a clone() made in a thread whose return
+ * path is at retpath: the parent goes on into that return path should
+ * ckpt die, the child exits.  Use addr as the `ip` of the clone.
+ */
+#define INFECT_FORKPATH_MAX 64
+int infect_forkpath_write(pid_t pid, uint64_t addr, uint64_t retpath);
+
 /* Copy to and from the tracee's memory. */
 int infect_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 int infect_write(pid_t pid, uint64_t addr, const void *buf, size_t len);

@@ -67,4 +67,26 @@ rp_r14:		.quad 0
 rp_r15:		.quad 0
 infect_retpath_code_end:
 
+/*
+ * The fork path: where a clone() we make a thread do runs.  The parent goes
+ * on into its return path (fp_back: the instruction after that path's own
+ * `syscall`); the child, a copy of the process's memory that must never run
+ * the program, exits at once if anybody ever lets it go (ckpt keeps it in a
+ * ptrace stop, and it dies with ckpt: PTRACE_O_EXITKILL).
+ */
+	.globl	infect_forkpath_code
+	.globl	infect_forkpath_code_end
+	.balign	16
+infect_forkpath_code:
+	syscall
+	testq	%rax, %rax
+	jnz	1f
+	movl	$231, %eax		/* exit_group(0) */
+	xorl	%edi, %edi
+	syscall
+1:	jmpq	*fp_back(%rip)
+	.balign	8
+fp_back:	.quad 0
+infect_forkpath_code_end:
+
 	.section .note.GNU-stack,"",@progbits

@@ -7,7 +7,7 @@ For each size and thread count, in rounds, side by side:
   restore  ckpt restore --detach of it, against plain read() of the same
            file into fresh memory;
   freeze   how long a --leave-running dump stops the process;
-then trees, incremental dumps (BENCH_INCR MiB, 2% written between dumps)
+then trees, the freeze with and without a snapshot, incremental dumps (BENCH_INCR MiB, 2% written between dumps)
 and compression (full dumps of the suite's PyTorch training loop).
 Memory on these machines is noisy: we print medians and the ratio of medians.
 """
@@ -179,6 +179,36 @@ def incr_bench():
         sys.stdout.flush()
 
 
+def freeze_bench():
+    """The short freeze: --leave-running full dumps of one process, its pages
+    copied from a snapshot while it runs (the default), or while it stands
+    still (--frozen-copy); side by side in each round."""
+    sizes = [int(x) for x in os.environ.get('BENCH_FREEZE', '1024 4096').split()]
+    print('\nfreeze (%d rounds, medians): --leave-running full dumps (no tracking), '
+          'pages copied from a snapshot / while frozen' % ROUNDS)
+    print('%-12s %10s %10s %12s %10s %8s' % ('case', 'freeze s', 'dump s', 'frozen-copy',
+                                             'dump s', 'ratio'))
+    for mib in sizes:
+        rounds = []
+        for _ in range(ROUNDS):
+            p, log = start_hog(mib, 1)
+            res = []
+            for extra in ([], ['--frozen-copy']):
+                store = os.path.join(TMP, 'store')
+                shutil.rmtree(store, ignore_errors=True)
+                t, _, fz = dump_stats(store, ['--no-track'] + extra, p.pid)
+                res += [fz, t]
+            shutil.rmtree(os.path.join(TMP, 'store'), ignore_errors=True)
+            os.kill(p.pid, signal.SIGKILL)
+            p.wait()
+            rounds.append(res)
+        med = [statistics.median(r[k] for r in rounds) for k in range(4)]
+        print('%-12s %10.4f %10.3f %12.4f %10.3f %8.1f' % ('%dMiB' % mib, med[0], med[1],
+                                                         med[2], med[3], med[2] / med[0]))
+        sys.stdout.flush()
+    print('ratio: freeze with --frozen-copy / freeze with the snapshot')
+
+
 def start_torch():
     """The PyTorch training loop of the suite, until it is training."""
     script = os.path.join(HERE, '..', 'zdtm', 'real', 'torch-train.py')
@@ -244,6 +274,7 @@ def main():
         sys.stdout.flush()
     print('ratio: ckpt time / plain file I/O time of the same bytes (<= 1.2 is the goal)')
     tree_bench()
+    freeze_bench()
     incr_bench()
     compress_bench()
     criu = shutil.which('criu')

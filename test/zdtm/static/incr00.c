@@ -13,11 +13,14 @@
  * emptied or mapped anew, is caught at the next pass, and a last check of
  * everything after the wait catches what the writer did not reach.  The
  * runner's `incr` mode dumps it three times while it writes, the last two
- * incrementally, and restores the newest.
+ * incrementally, and restores the newest.  `--ballast MB` adds that much
+ * memory written once (checked at the end): a dump that takes a while to
+ * copy, for the cases that catch ckpt in the middle of it.
  */
 #include "zdtmtst.h"
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -28,7 +31,8 @@
 #define NZ	8		/* pages of the area that is emptied and filled */
 #define NM	16		/* pages of the area mapped anew */
 
-static uint64_t *area, *zarea, *marea;
+static uint64_t *area, *zarea, *marea, *ballast;
+static uint64_t ballast_pages;
 /* What the writer has done: set after each step, so that a freeze at any
  * moment leaves them and the memory in agreement (see check_all()). */
 static volatile uint64_t round_nr = 1, cursor;	/* pages < cursor are of round_nr */
@@ -150,6 +154,9 @@ static void check_all(void)
 		      (unsigned long)zarea[j * WORDS], (unsigned long)zstate[j]);
 	for (int i = 0; !mbusy && i < NM; i++)
 		CHECK(page_is(marea + i * WORDS, mfill), "page %d of the remapped area is stale", i);
+	for (uint64_t i = 0; i < ballast_pages; i++)
+		CHECK(ballast[i * WORDS] == value(7, i) && ballast[i * WORDS + WORDS - 1] == i,
+		      "page %lu of the ballast is wrong", (unsigned long)i);
 }
 
 int main(int argc, char **argv)
@@ -157,6 +164,23 @@ int main(int argc, char **argv)
 	pthread_t t;
 
 	test_init(argc, argv);
+	for (int i = 1; i + 1 < test_argc; i++)
+		if (!strcmp(test_argv[i], "--ballast"))
+			ballast_pages = strtoull(test_argv[i + 1], NULL, 10) << 20 >> 12;
+	if (ballast_pages) {
+		ballast = mmap(NULL, ballast_pages * PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		CHECK(ballast != MAP_FAILED, "mmap of the ballast");
+		for (uint64_t i = 0; i < ballast_pages; i++) {
+			uint64_t seed = i;
+
+			/* not all alike: a compressor has work to do */
+			for (int w = 0; w < WORDS; w++)
+				ballast[i * WORDS + w] = test_rand64(&seed);
+			ballast[i * WORDS] = value(7, i);
+			ballast[i * WORDS + WORDS - 1] = i;
+		}
+	}
 	area = mmap(NULL, NP * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	zarea = mmap(NULL, NZ * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	marea = mmap(NULL, NM * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
