@@ -142,10 +142,11 @@ static int collect(struct task *task, const struct task *parent, bool track, boo
 		track_make_uffd(task);
 	/* The pages to save; then the snapshot, after the scan: a fork shares
 	 * every page, and the scan tells pages shared with the parent. */
-	if (dump_mm_scan(task, parent))
+	snap = snap && snapshot_possible(task);
+	if (dump_mm_scan(task, parent, snap))
 		return -1;
 	pr_debug("pid %d: %zu runs of pages found", task->pid, task->mm->n_pages);
-	if (snap && snapshot_possible(task) && snapshot_take(task) < 0)
+	if (snap && snapshot_take(task) < 0)
 		return -1;
 	unmap_scratch(task);
 	if (task->scratch)

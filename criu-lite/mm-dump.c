@@ -631,7 +631,7 @@ static void merge_runs(struct runs *a, struct runs *b, MmEntry *mm)
 	free(b->v);
 }
 
-int dump_mm_scan(struct task *task, const struct task *parent)
+int dump_mm_scan(struct task *task, const struct task *parent, bool from_snapshot)
 {
 	MmEntry *mm = task->mm;
 	struct runs found = { 0 }, out = { 0 }, refs = { 0 };
@@ -644,6 +644,10 @@ int dump_mm_scan(struct task *task, const struct task *parent)
 	pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pagemap_fd < 0)
 		return error_errno("pid %d: cannot open %s", task->pid, path);
+	/* Pages read from a snapshot are read without pinning in any case:
+	 * no need to ask (a walk of the page tables) whether any is shared. */
+	if (from_snapshot && !parent)
+		task->cow_shared = true;
 	task->tracked = task->uffd >= 0 ? xzalloc(mm->n_vmas * sizeof(bool)) : NULL;
 	for (size_t i = 0; i < mm->n_vmas; i++) {
 		const VmaEntry *e = mm->vmas[i];

@@ -55,7 +55,7 @@ int dump_file_data(int fd, uint64_t size, struct version *v, const char *name, P
 /* Find the pages of every area (PAGEMAP_SCAN) and where each goes: pages
  * that parent (already scanned; NULL for none) shares copy-on-write go to
  * where its own copy is, the others to pages-PID.img, in order. */
-int dump_mm_scan(struct task *task, const struct task *parent);
+int dump_mm_scan(struct task *task, const struct task *parent, bool from_snapshot);
 /* Save the pages dump_mm_scan() gave this process's own image.  Needs no
  * ptrace and touches nothing shared but the version: several run at once,
  * in threads of their own, for the processes of a frozen tree. */

@@ -25,10 +25,22 @@ int task_syscall(struct task *task, struct thread *t, long nr, long *ret,
 	if (!t->injected) {
 		uint64_t mask;
 
+		/* Past its return path's own `syscall` first: should ckpt die
+		 * before the call is set up, the thread puts back its mask and
+		 * registers there, and does not go on with every signal blocked. */
+		if (task->retpath) {
+			struct user_regs_struct regs = t->regs;
+
+			regs.rip = ip + 2;
+			regs.orig_rax = -1;	/* no restart of its own call there */
+			if (infect_set_regs(t->tid, &regs))
+				return error("pid %d: %s", task->pid, infect_why());
+		}
+		/* (from here on its registers must be put back) */
+		t->injected = true;
 		/* No signal may be delivered to the borrowed registers. */
 		if (infect_block_all(t->tid, &mask))
 			return error("pid %d: %s", task->pid, infect_why());
-		t->injected = true;
 	}
 	if (infect_syscall(t->tid, ip, nr, args, ret, NULL))
 		return error("pid %d: remote system call %ld failed: %s", task->pid, nr, infect_why());
