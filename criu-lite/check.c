@@ -36,6 +36,8 @@
 #include <linux/magic.h>
 #include <linux/prctl.h>
 #include <linux/ptrace.h>
+#include <lz4.h>
+#include <zstd.h>
 
 #include "check.h"
 #include "exitcodes.h"
@@ -643,9 +645,20 @@ static int probe_soft_dirty(char *why)
 	return in_child(soft_dirty_child, PROBE_MS, why);
 }
 
+bool check_soft_dirty(void)
+{
+	static int known = -1;
+	char why[WHY_LEN];
+
+	if (known < 0)
+		known = probe_soft_dirty(why) == 0;
+	return known;
+}
+
 static int probe_compression(char *why)
 {
-	return fail(why, "zstd and lz4: not used yet");
+	return say(why, "--compress zstd (libzstd %s) and lz4 (liblz4 %s)", ZSTD_versionString(),
+		   LZ4_versionString());
 }
 
 static int cuda_child(char *why)

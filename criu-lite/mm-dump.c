@@ -154,19 +154,12 @@ int dump_mm_areas(struct task *task)
 	return check_sysv_attaches(task->pid, mm);
 }
 
-/* Page runs to save, found with PAGEMAP_SCAN. */
-struct runs {
-	PageRun **v;
-	size_t n, cap;
-	uint64_t pages;
-};
-
-static void put_run(struct runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of,
+static void put_run(struct page_runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of,
 		    uint32_t version);
 
 /* A range the scan found: in order, so it gets the next place (which the
  * copy-on-write placement may change later). */
-static void add_run(struct runs *r, uint64_t start, uint64_t end)
+static void add_run(struct page_runs *r, uint64_t start, uint64_t end)
 {
 	uint64_t nr = (end - start) / PAGE_SIZE;
 
@@ -174,15 +167,49 @@ static void add_run(struct runs *r, uint64_t start, uint64_t end)
 	r->pages += nr;
 }
 
-static int scan_vma(int pagemap_fd, pid_t pid, const VmaEntry *e, struct runs *r)
+/* Walk one area with PAGEMAP_SCAN as arg asks (its range and buffer set
+ * here), handing each batch of regions to take().  -1 (errno set) if the
+ * kernel refuses. */
+typedef void scan_take(const struct page_region *r, size_t n, void *ctx);
+
+static int scan_area(int pagemap_fd, const VmaEntry *e, struct pm_scan_arg *arg,
+		     scan_take *take, void *ctx)
 {
 	struct page_region regions[512];
+
+	arg->size = sizeof(*arg);
+	arg->start = e->start;
+	arg->end = e->end;
+	arg->vec = (uint64_t)regions;
+	arg->vec_len = ARRAY_SIZE(regions);
+	while (arg->start < arg->end) {
+		long n = ioctl(pagemap_fd, PAGEMAP_SCAN, arg);
+
+		if (n < 0)
+			return -1;
+		take(regions, n, ctx);
+		if (arg->walk_end <= arg->start)
+			break;
+		arg->start = arg->walk_end;
+	}
+	return 0;
+}
+
+static int scan_failed(pid_t pid, const VmaEntry *e)
+{
+	return error_errno("pid %d: PAGEMAP_SCAN of %#lx-%#lx failed", pid,
+			   (unsigned long)e->start, (unsigned long)e->end);
+}
+
+static void take_all(const struct page_region *r, size_t n, void *runs)
+{
+	for (size_t i = 0; i < n; i++)
+		add_run(runs, r[i].start, r[i].end);
+}
+
+static int scan_vma(int pagemap_fd, pid_t pid, const VmaEntry *e, struct page_runs *r)
+{
 	struct pm_scan_arg arg = {
-		.size = sizeof(arg),
-		.start = e->start,
-		.end = e->end,
-		.vec = (uint64_t)regions,
-		.vec_len = ARRAY_SIZE(regions),
 		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
 		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
 	};
@@ -198,19 +225,7 @@ static int scan_vma(int pagemap_fd, pid_t pid, const VmaEntry *e, struct runs *r
 		/* shared anonymous memory is saved as an object (dump_shmem) */
 		return 0;
 	}
-	while (arg.start < arg.end) {
-		long n = ioctl(pagemap_fd, PAGEMAP_SCAN, &arg);
-
-		if (n < 0)
-			return error_errno("pid %d: PAGEMAP_SCAN of %#lx-%#lx failed", pid,
-					   (unsigned long)e->start, (unsigned long)e->end);
-		for (long i = 0; i < n; i++)
-			add_run(r, regions[i].start, regions[i].end);
-		if (arg.walk_end <= arg.start)
-			break;
-		arg.start = arg.walk_end;
-	}
-	return 0;
+	return scan_area(pagemap_fd, e, &arg, take_all, r) ? scan_failed(pid, e) : 0;
 }
 
 #define BATCH_BYTES PW_BUF_BYTES
@@ -396,7 +411,7 @@ int dump_mm_shmem(struct task *task, struct version *v)
 
 /* Append a page run, merged with the last one where it goes on from it
  * (in memory and in the same image). */
-static void put_run(struct runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of,
+static void put_run(struct page_runs *r, uint64_t vaddr, uint64_t nr, uint64_t off, int32_t pages_of,
 		    uint32_t version)
 {
 	PageRun *last = r->n ? r->v[r->n - 1] : NULL;
@@ -454,7 +469,7 @@ struct cow_parent {
  * them every page is our own.
  */
 static int place_run(const PageRun *found, int pagemap_fd, const struct cow_parent *par,
-		     struct runs *out, uint64_t *own_off, bool *shared)
+		     struct page_runs *out, uint64_t *own_off, bool *shared)
 {
 	static __thread uint64_t mine[PM_CHUNK], theirs[PM_CHUNK];
 
@@ -529,7 +544,7 @@ static const VmaEntry *base_vma(const MmEntry *base, const VmaEntry *e)
  * (sorted): they point where the base has them (maybe an even earlier
  * version). */
 static void take_from_base(const MmEntry *base, unsigned base_nr, uint64_t start, uint64_t end,
-			   const struct page_region *w, size_t nw, struct runs *refs)
+			   const struct page_region *w, size_t nw, struct page_runs *refs)
 {
 	size_t lo = 0, hi = base->n_pages, k = 0;
 
@@ -567,58 +582,112 @@ static void take_from_base(const MmEntry *base, unsigned base_nr, uint64_t start
  * saved (found), the others are the base's (refs).  Returns 1 when the
  * area cannot be scanned so (not write-protect tracked after all).
  */
-static int scan_vma_written(int pagemap_fd, const struct task *task, const VmaEntry *e,
-			    struct runs *found, struct runs *refs)
+struct written {
+	struct page_runs *found;
+	struct page_region *w;		/* every page written, merged */
+	size_t nw;
+};
+
+static void take_written(const struct page_region *r, size_t n, void *ctx)
 {
-	struct page_region regions[512];
-	struct page_region *w = NULL;
-	size_t nw = 0;
+	struct written *wr = ctx;
+
+	wr->w = xrealloc(wr->w, (wr->nw + n + 1) * sizeof(*wr->w));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t c = r[i].categories;
+
+		/* written and gone (MADV_DONTNEED) is a hole now */
+		if ((c & (PAGE_IS_PRESENT | PAGE_IS_SWAPPED)) && !(c & (PAGE_IS_FILE | PAGE_IS_PFNZERO)))
+			add_run(wr->found, r[i].start, r[i].end);
+		if (wr->nw && wr->w[wr->nw - 1].end == r[i].start)
+			wr->w[wr->nw - 1].end = r[i].end;
+		else
+			wr->w[wr->nw++] = r[i];
+	}
+}
+
+static int scan_vma_written(int pagemap_fd, const struct task *task, const VmaEntry *e,
+			    struct page_runs *found, struct page_runs *refs)
+{
+	struct written wr = { found, NULL, 0 };
 	struct pm_scan_arg arg = {
-		.size = sizeof(arg),
 		.flags = PM_SCAN_CHECK_WPASYNC,
-		.start = e->start,
-		.end = e->end,
-		.vec = (uint64_t)regions,
-		.vec_len = ARRAY_SIZE(regions),
 		.category_mask = PAGE_IS_WRITTEN,
 		.return_mask = PAGE_IS_WRITTEN | PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_FILE |
 			       PAGE_IS_PFNZERO,
 	};
 
-	while (arg.start < arg.end) {
-		long n = ioctl(pagemap_fd, PAGEMAP_SCAN, &arg);
-
-		if (n < 0) {
-			free(w);
-			if (errno == EPERM)
-				return 1;
-			return error_errno("pid %d: PAGEMAP_SCAN of %#lx-%#lx failed", task->pid,
-					   (unsigned long)e->start, (unsigned long)e->end);
-		}
-		w = xrealloc(w, (nw + n + 1) * sizeof(*w));
-		for (long i = 0; i < n; i++) {
-			uint64_t c = regions[i].categories;
-
-			/* written and gone (MADV_DONTNEED) is a hole now */
-			if ((c & (PAGE_IS_PRESENT | PAGE_IS_SWAPPED)) &&
-			    !(c & (PAGE_IS_FILE | PAGE_IS_PFNZERO)))
-				add_run(found, regions[i].start, regions[i].end);
-			if (nw && w[nw - 1].end == regions[i].start)
-				w[nw - 1].end = regions[i].end;
-			else
-				w[nw++] = regions[i];
-		}
-		if (arg.walk_end <= arg.start)
-			break;
-		arg.start = arg.walk_end;
+	if (scan_area(pagemap_fd, e, &arg, take_written, &wr)) {
+		free(wr.w);
+		return errno == EPERM ? 1 : scan_failed(task->pid, e);
 	}
-	take_from_base(task->base_mm, task->base, e->start, e->end, w, nw, refs);
-	free(w);
+	take_from_base(task->base_mm, task->base, e->start, e->end, wr.w, wr.nw, refs);
+	free(wr.w);
 	return 0;
 }
 
+void classify_soft_dirty(const struct page_region *r, size_t n, const MmEntry *base,
+			 unsigned base_nr, struct page_runs *found, struct page_runs *refs)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t c = r[i].categories, a = r[i].start;
+		struct page_runs clean = { 0 };
+
+		/* holes, the file's own pages and the zero page are not stored */
+		if (!(c & (PAGE_IS_PRESENT | PAGE_IS_SWAPPED)) || (c & (PAGE_IS_FILE | PAGE_IS_PFNZERO)))
+			continue;
+		if (c & PAGE_IS_SOFT_DIRTY) {
+			add_run(found, r[i].start, r[i].end);
+			continue;
+		}
+		/* Clean: the base's where it has it.  (A page emptied since is a
+		 * hole, not clean: soft-dirty bits tell nothing of holes.) */
+		take_from_base(base, base_nr, r[i].start, r[i].end, NULL, 0, &clean);
+		for (size_t k = 0; k < clean.n; k++) {
+			const PageRun *p = clean.v[k];
+
+			if (p->vaddr > a)
+				add_run(found, a, p->vaddr);	/* not the base's: stored */
+			put_run(refs, p->vaddr, p->nr, p->off, p->has_pages_of ? p->pages_of : 0,
+				p->version);
+			a = p->vaddr + p->nr * PAGE_SIZE;
+			page_run__free_unpacked(clean.v[k], NULL);
+		}
+		if (a < r[i].end)
+			add_run(found, a, r[i].end);
+		free(clean.v);
+	}
+}
+
+struct soft_dirty {
+	const struct task *task;
+	struct page_runs *found, *refs;
+};
+
+static void take_soft_dirty(const struct page_region *r, size_t n, void *ctx)
+{
+	struct soft_dirty *sd = ctx;
+
+	classify_soft_dirty(r, n, sd->task->base_mm, sd->task->base, sd->found, sd->refs);
+}
+
+/* The same for an area tracked by soft-dirty bits: the pages present (or
+ * swapped) and dirty are saved, the clean ones are the base's. */
+static int scan_vma_soft_dirty(int pagemap_fd, const struct task *task, const VmaEntry *e,
+			       struct page_runs *found, struct page_runs *refs)
+{
+	struct soft_dirty sd = { task, found, refs };
+	struct pm_scan_arg arg = {
+		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_SOFT_DIRTY | PAGE_IS_FILE |
+			       PAGE_IS_PFNZERO,
+	};
+
+	return scan_area(pagemap_fd, e, &arg, take_soft_dirty, &sd) ? scan_failed(task->pid, e) : 0;
+}
+
 /* Two lists of runs in address order, disjoint, into one. */
-static void merge_runs(struct runs *a, struct runs *b, MmEntry *mm)
+static void merge_runs(struct page_runs *a, struct page_runs *b, MmEntry *mm)
 {
 	size_t i = 0, k = 0, n = 0;
 
@@ -634,7 +703,7 @@ static void merge_runs(struct runs *a, struct runs *b, MmEntry *mm)
 int dump_mm_scan(struct task *task, const struct task *parent, bool from_snapshot)
 {
 	MmEntry *mm = task->mm;
-	struct runs found = { 0 }, out = { 0 }, refs = { 0 };
+	struct page_runs found = { 0 }, out = { 0 }, refs = { 0 };
 	char path[64];
 	cleanup_close int pagemap_fd = -1, parent_fd = -1;
 	struct cow_parent par = { parent, -1 };
@@ -648,7 +717,8 @@ int dump_mm_scan(struct task *task, const struct task *parent, bool from_snapsho
 	 * no need to ask (a walk of the page tables) whether any is shared. */
 	if (from_snapshot && !parent)
 		task->cow_shared = true;
-	task->tracked = task->uffd >= 0 ? xzalloc(mm->n_vmas * sizeof(bool)) : NULL;
+	task->tracked = task->uffd >= 0 || task->soft_dirty ?
+			xzalloc(mm->n_vmas * sizeof(bool)) : NULL;
 	for (size_t i = 0; i < mm->n_vmas; i++) {
 		const VmaEntry *e = mm->vmas[i];
 		int r = 1;
@@ -656,7 +726,8 @@ int dump_mm_scan(struct task *task, const struct task *parent, bool from_snapsho
 		if (task->tracked)
 			task->tracked[i] = track_register(task, e);
 		if (task->tracked && task->tracked[i] && task->base_mm && base_vma(task->base_mm, e))
-			r = scan_vma_written(pagemap_fd, task, e, &found, &refs);
+			r = task->soft_dirty ? scan_vma_soft_dirty(pagemap_fd, task, e, &found, &refs) :
+			    scan_vma_written(pagemap_fd, task, e, &found, &refs);
 		if (r < 0 || (r > 0 && scan_vma(pagemap_fd, task->pid, e, &found)))
 			return -1;
 	}

@@ -52,6 +52,20 @@ int dump_mm_shmem(struct task *task, struct version *v);
  * as page runs at file offsets (vaddr) added to *runs. */
 int dump_file_data(int fd, uint64_t size, struct version *v, const char *name, PageRun ***runs,
 		   size_t *n_runs);
+/* Page runs in address order, as a scan finds them. */
+struct page_runs {
+	PageRun **v;
+	size_t n, cap;
+	uint64_t pages;		/* of the process's own image so far */
+};
+struct page_region;
+/* Soft-dirty tracking: regions of one area as PAGEMAP_SCAN gives them
+ * (categories PRESENT, SWAPPED, SOFT_DIRTY, FILE, PFNZERO), in order: the
+ * dirty pages go to found (stored), the clean ones to refs where the base
+ * (version base_nr) holds them, to found where it does not; holes, the
+ * file's pages and the zero page to neither. */
+void classify_soft_dirty(const struct page_region *r, size_t n, const MmEntry *base,
+			 unsigned base_nr, struct page_runs *found, struct page_runs *refs);
 /* Find the pages of every area (PAGEMAP_SCAN) and where each goes: pages
  * that parent (already scanned; NULL for none) shares copy-on-write go to
  * where its own copy is, the others to pages-PID.img, in order. */

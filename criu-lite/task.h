@@ -45,6 +45,7 @@ struct task {
 	/* dump: write tracking (track.h) */
 	int uffd;			/* its userfaultfd, held by ckpt; -1: not tracked */
 	int held_fd;			/* its number in the holder's fds, -1: new */
+	bool soft_dirty;		/* tracked by soft-dirty bits instead (uffd -1) */
 	bool *tracked;			/* per area: registered with it */
 	MmEntry *base_mm;		/* its memory map in the base version: incremental */
 	unsigned base;			/* that version */

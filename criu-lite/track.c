@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "image.h"
 #include "log.h"
 #include "mm.h"
@@ -87,8 +88,9 @@ void track_open(struct track *t, int store_fd, bool use, unsigned max_chain, boo
 		clear_error();
 		return;
 	}
-	t->holder_pidfd = holder_pidfd(t->state);
-	if (t->holder_pidfd < 0) {
+	/* (no holder: every process is tracked by soft-dirty bits) */
+	t->holder_pidfd = t->state->holder ? holder_pidfd(t->state) : -1;
+	if (t->state->holder && t->holder_pidfd < 0) {
 		pr_info("write tracking: its holder (pid %d) is gone: a full dump",
 			t->state->holder);
 		track_state__free_unpacked(t->state, NULL);
@@ -132,6 +134,7 @@ void track_attach(struct track *t, struct task *task)
 	char name[64];
 
 	task->uffd = task->held_fd = -1;
+	task->soft_dirty = false;
 	task->base_mm = NULL;
 	task->base = 0;
 	if (!(t->want || t->use) || !t->state)
@@ -141,13 +144,17 @@ void track_attach(struct track *t, struct task *task)
 			tt = t->state->tasks[i];
 	if (!tt || tt->start != start_time_of(task->pid))
 		return;		/* not tracked, or another process with its pid */
-	task->uffd = syscall(SYS_pidfd_getfd, t->holder_pidfd, tt->uffd, 0);
-	if (task->uffd < 0) {
-		pr_info("pid %d: cannot take its write tracking from the holder: %s", task->pid,
-			strerror(errno));
-		return;
+	if (tt->soft_dirty) {
+		task->soft_dirty = true;
+	} else {
+		task->uffd = syscall(SYS_pidfd_getfd, t->holder_pidfd, tt->uffd, 0);
+		if (task->uffd < 0) {
+			pr_info("pid %d: cannot take its write tracking from the holder: %s",
+				task->pid, strerror(errno));
+			return;
+		}
+		task->held_fd = tt->uffd;
 	}
-	task->held_fd = tt->uffd;
 	if (t->base_dfd < 0)
 		return;
 	snprintf(name, sizeof(name), "mm-%d.img", task->vpid);
@@ -161,6 +168,20 @@ void track_attach(struct track *t, struct task *task)
 	task->base = t->base;
 }
 
+/* Where userfaultfd cannot track (a kernel without it, a seccomp filter of
+ * a container's that forbids it): the kernel's soft-dirty bits, if it keeps
+ * them.  Nothing to hold between dumps: the bits are in the page tables. */
+static void use_soft_dirty(struct task *task)
+{
+	if (!check_soft_dirty()) {
+		pr_info("pid %d: no soft-dirty bits in this kernel either: its next dump is a "
+			"full one", task->pid);
+		return;
+	}
+	task->soft_dirty = true;
+	pr_info("pid %d: tracked by soft-dirty bits", task->pid);
+}
+
 void track_make_uffd(struct task *task)
 {
 	struct uffdio_api api = {
@@ -169,7 +190,7 @@ void track_make_uffd(struct task *task)
 	};
 	long fd, r;
 
-	if (task->uffd >= 0)
+	if (task->uffd >= 0 || task->soft_dirty)
 		return;
 	/* It must be the task's own: a userfaultfd is of the memory of the
 	 * process that makes it.  User-mode faults only is all that tracking
@@ -178,8 +199,9 @@ void track_make_uffd(struct task *task)
 	if (task_syscall(task, &task->threads[0], SYS_userfaultfd, &fd,
 			 O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY, 0, 0, 0, 0, 0) || fd < 0) {
 		clear_error();
-		pr_info("pid %d: no userfaultfd (%s): its next dump is a full one", task->pid,
+		pr_info("pid %d: no userfaultfd (%s)", task->pid,
 			fd < 0 ? strerror(-fd) : "the call failed");
+		use_soft_dirty(task);
 		return;
 	}
 	task->uffd = grab_fd(task->pid, fd);
@@ -188,11 +210,13 @@ void track_make_uffd(struct task *task)
 		pr_warn("pid %d: cannot close the userfaultfd made in it (fd %ld)", task->pid, fd);
 	}
 	if (task->uffd >= 0 && ioctl(task->uffd, UFFDIO_API, &api)) {
-		pr_info("pid %d: userfaultfd without write-protect async mode (%s): no tracking",
-			task->pid, strerror(errno));
+		pr_info("pid %d: userfaultfd without write-protect async mode (%s)", task->pid,
+			strerror(errno));
 		close(task->uffd);
 		task->uffd = -1;
 	}
+	if (task->uffd < 0)
+		use_soft_dirty(task);
 }
 
 bool track_register(struct task *task, const VmaEntry *e)
@@ -201,6 +225,10 @@ bool track_register(struct task *task, const VmaEntry *e)
 		.range = { e->start, e->end - e->start },
 		.mode = UFFDIO_REGISTER_MODE_WP,
 	};
+
+	/* Soft-dirty bits are in every page table entry: no registering. */
+	if (task->soft_dirty)
+		return e->kind == VMA_ANON_PRIVATE || e->kind == VMA_FILE_PRIVATE;
 
 	/* Registering again with the same userfaultfd is allowed: a success
 	 * also says the area is ours, not another tracker's (EBUSY). */
@@ -239,6 +267,21 @@ static int protect_area(int pagemap_fd, const VmaEntry *e)
 	return 0;
 }
 
+/* Every soft-dirty bit of the task cleared: the next write sets it again. */
+static void clear_soft_dirty(struct task *task)
+{
+	char path[64];
+	cleanup_close int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", task->pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "4", 1) != 1) {
+		pr_info("pid %d: cannot clear its soft-dirty bits (%s): not tracked", task->pid,
+			strerror(errno));
+		task->soft_dirty = false;
+	}
+}
+
 void track_arm(struct track *t, int store_fd, struct tree *tree)
 {
 	if (!t->want)
@@ -255,6 +298,8 @@ void track_arm(struct track *t, int store_fd, struct tree *tree)
 		char path[64];
 		cleanup_close int pm = -1;
 
+		if (!task->zombie && task->soft_dirty)
+			clear_soft_dirty(task);
 		if (task->zombie || task->uffd < 0 || !task->tracked)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/pagemap", task->pid);
@@ -313,6 +358,16 @@ void track_commit(struct track *t, int store_fd, struct tree *tree, unsigned ver
 		struct task *task = &tree->tasks[i];
 		int pidfd;
 
+		if (!task->zombie && task->soft_dirty) {
+			TrackedTask *tt = xmalloc(sizeof(*tt));
+			tracked_task__init(tt);
+			tt->pid = task->pid;
+			tt->start = start_time_of(task->pid);
+			tt->uffd = -1;
+			tt->has_soft_dirty = tt->soft_dirty = true;
+			s.tasks[s.n_tasks++] = tt;
+			continue;
+		}
 		if (task->zombie || task->uffd < 0)
 			continue;
 		pidfd = syscall(SYS_pidfd_open, task->pid, 0);
@@ -333,6 +388,18 @@ void track_commit(struct track *t, int store_fd, struct tree *tree, unsigned ver
 		track_stop(t, store_fd);
 		goto out;
 	}
+	/* Soft-dirty bits only: nothing to hold. */
+	if (!n) {
+		s.base_version = version;
+		s.armed = true;
+		if (write_state(store_fd, &s))
+			pr_warn("cannot record the write tracking in the store: %s",
+				strerror(errno));
+		if (t->holder_pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, t->holder_pidfd, SIGKILL, NULL, 0);
+		pr_info("%zu processes tracked by soft-dirty bits for the next dump", s.n_tasks);
+		goto out;
+	}
 	/* The holder has them all already: it goes on. */
 	if (all_held) {
 		s.holder = t->state->holder;
@@ -345,8 +412,9 @@ void track_commit(struct track *t, int store_fd, struct tree *tree, unsigned ver
 		goto out;
 	}
 	/* A new one with every fd, held ones too (numbered anew). */
-	for (size_t i = 0; i < s.n_tasks; i++)
-		s.tasks[i]->uffd = HOLD_FD_BASE + 2 * i;
+	for (size_t i = 0, k = 0; i < s.n_tasks; i++)
+		if (!s.tasks[i]->soft_dirty)
+			s.tasks[i]->uffd = HOLD_FD_BASE + 2 * k++;
 	holder = spawn_holder(fds, n);
 	if (holder < 0) {
 		pr_warn("cannot start the holder of the write tracking: %s", strerror(errno));
