@@ -146,7 +146,7 @@ static int collect(struct task *task, const struct task *parent, bool track, boo
 	if (dump_mm_scan(task, parent, snap))
 		return -1;
 	pr_debug("pid %d: %zu runs of pages found", task->pid, task->mm->n_pages);
-	if (snap && snapshot_take(task) < 0)
+	if (snap && snapshot_worth_it(task) && snapshot_take(task) < 0)
 		return -1;
 	unmap_scratch(task);
 	if (task->scratch)
@@ -430,10 +430,11 @@ static void *page_worker(void *arg)
 		pthread_mutex_unlock(&pool->mu);
 		int ret = dump_mm_pages(task, pool->v);
 		pthread_mutex_lock(&pool->mu);
-		if (ret) {
+		if (ret)
 			pool->failed = true;
-			pthread_cond_broadcast(&pool->changed);
-		}
+		else
+			task->pages_done = true;
+		pthread_cond_broadcast(&pool->changed);
 	}
 	pthread_mutex_unlock(&pool->mu);
 	return NULL;
@@ -478,6 +479,25 @@ static bool pool_push(struct page_pool *pool, struct task *task)
 	pthread_cond_broadcast(&pool->changed);
 	pthread_mutex_unlock(&pool->mu);
 	return ok;
+}
+
+/* Wait until every process of the tree without a snapshot has its pages
+ * written: then the tree may run on.  -1 if a worker failed. */
+static int pool_wait_frozen_ones(struct page_pool *pool, const struct tree *tree)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&pool->mu);
+	for (size_t i = 0; i < tree->nr && !pool->failed; i++) {
+		const struct task *t = &tree->tasks[i];
+
+		while (!t->zombie && !t->snap_pid && !t->pages_done && !pool->failed)
+			pthread_cond_wait(&pool->changed, &pool->mu);
+	}
+	if (pool->failed)
+		ret = -1;
+	pthread_mutex_unlock(&pool->mu);
+	return ret;
 }
 
 /* Wait for the work queued (with `abandon`, only for the workers to stop);
@@ -611,14 +631,14 @@ static int dump_tree(struct tree *tree, struct version *v, struct track *tk, boo
 	return 0;
 }
 
-/* Every process has a snapshot: the tree may run on while its pages are
- * copied. */
-static bool all_snapshots(const struct tree *tree)
+/* Some process has a snapshot: the tree may run on as soon as the pages of
+ * the others are copied. */
+static bool any_snapshot(const struct tree *tree)
 {
 	for (size_t i = 0; i < tree->nr; i++)
-		if (!tree->tasks[i].zombie && !tree->tasks[i].snap_pid)
-			return false;
-	return true;
+		if (!tree->tasks[i].zombie && tree->tasks[i].snap_pid)
+			return true;
+	return false;
 }
 
 static void drop_snapshots(struct tree *tree)
@@ -708,10 +728,13 @@ int dump(const struct dump_opts *o_in)
 	/* Still frozen, every page found (and held by the snapshots, or
 	 * copied below while frozen): the marks start anew. */
 	track_arm(&tk, store_fd, &tree);
-	if (snap && all_snapshots(&tree)) {
+	if (snap && any_snapshot(&tree)) {
 		/* The short freeze: the state is read, the snapshots hold the
-		 * memory as it is now; the tree runs on while it is copied.
-		 * TCP connections leave repair mode before it runs. */
+		 * memory as it is now, the pages of the processes without one
+		 * (a few to copy) are copied; the tree runs on while the rest
+		 * is.  TCP connections leave repair mode before it runs. */
+		if (pool_wait_frozen_ones(&pool, &tree))
+			goto fail;
 		sk_dump_end(false);
 		tty_dump_end(false);
 		if (unseize_tree(&tree, false))
@@ -721,8 +744,8 @@ int dump(const struct dump_opts *o_in)
 		pr_info("running again after %.1f ms; its pages are copied from snapshots",
 			freeze_ns / 1e6);
 	} else if (snap) {
-		pr_info("not every process has a snapshot: the tree stays frozen while its pages "
-			"are copied");
+		pr_info("no process has a snapshot: the tree stays frozen while its pages are "
+			"copied");
 	}
 	if (pool_finish(&pool, false))
 		goto fail;

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +34,32 @@ bool snapshot_possible(const struct task *task)
 		}
 	}
 	return true;
+}
+
+/* Copying a page while frozen costs about this many times what the fork
+ * costs for one resident page.  Measured here: the fork about 22 ms per
+ * GiB resident; the copy 1.2 s per GiB in bulk, 3 s per GiB of the pages an
+ * incremental dump stores (83 MiB of 4 GiB: frozen 0.37 s, with a snapshot
+ * 0.15 s). */
+#define COPY_VS_FORK 128
+
+bool snapshot_worth_it(const struct task *task)
+{
+	char path[64], *s;
+	unsigned long size, resident = 0;
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", task->pid);
+	s = read_file(path, &len);
+	if (!s || sscanf(s, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	free(s);
+	if (task->mm->pages_bytes * COPY_VS_FORK >= (uint64_t)resident * PAGE_SIZE)
+		return true;
+	pr_info("pid %d: %lu KiB to copy of %lu KiB resident: copied while frozen, quicker than "
+		"a snapshot", task->pid, (unsigned long)(task->mm->pages_bytes >> 10),
+		resident * PAGE_SIZE >> 10);
+	return false;
 }
 
 /* The child of pid that is vpid in pid's namespace, as ckpt numbers it. */

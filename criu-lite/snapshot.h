@@ -32,6 +32,10 @@
 /* Whether a snapshot of task can hold all its pages (no area the kernel
  * leaves out of a fork); if not, says why in the log. */
 bool snapshot_possible(const struct task *task);
+/* Whether a snapshot (a fork: its page tables copied) takes less time
+ * than copying the pages the dump stores while the task is frozen: not for
+ * an incremental dump that stores a few pages of much memory. */
+bool snapshot_worth_it(const struct task *task);
 /* In collect(): task injected, its scratch area mapped.  0 and
  * task->snap_pid set, or 1 if there is none (said in the log: the pages
  * are copied while it is frozen), or -1 if the task was harmed. */

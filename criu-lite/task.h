@@ -51,6 +51,7 @@ struct task {
 	unsigned base;			/* that version */
 	pid_t snap_pid, snap_vpid;	/* dump: its snapshot (snapshot.h), as ckpt and as it
 					 * sees it; 0: none */
+	bool pages_done;		/* dump: its page image is written */
 
 	TaskCore *core;
 	MmEntry *mm;
