@@ -118,6 +118,7 @@ int snapshot_take(struct task *task)
 		pr_warn("pid %d: its snapshot %ld is not among its children", task->pid, r);
 		return 1;	/* (not ours to kill; it exits if it ever runs) */
 	}
+	r = 0;
 	if (infect_wait_new(task->snap_pid) ||
 	    ptrace(PTRACE_SETOPTIONS, task->snap_pid, 0,
 		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) ||

@@ -1359,9 +1359,12 @@ class Run:
         elif case == 'incr-killed':
             # Dumps killed at any moment, the tracking reset half way: the
             # dumps after them are still whole (incr00 checks every page).
-            self.pid = self.start(self.r.tests['incr00'])
+            # 64 MiB of ballast: the later kills fall in the fork, the copy
+            # from the snapshot and its reaping.
+            self.pid = self.start(dict(self.r.tests['incr00'], args=['--ballast', '64']))
             self.dump(leave=True)
-            for delay in (0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.25):
+            for delay in (0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.25, 0.4,
+                          0.6):
                 self.killed_dump(delay)
                 time.sleep(0.05)
                 self.dump(leave=True)
@@ -1560,6 +1563,10 @@ class Run:
         if not wait_until(lambda: running(self.pid), 5):
             raise Fail('target not running after a dump was killed at %.3f s (%s)'
                        % (delay, how(self.pid)))
+        # a snapshot dies with ckpt: a zombie at most, never a running copy
+        if not wait_until(lambda: all(st == 'Z' for st in snapshots_of(self.pid).values()), 5):
+            raise Fail('a snapshot lives on after its dump was killed at %.3f s: %s'
+                       % (delay, snapshots_of(self.pid)))
 
     def pages_of(self, vdir):
         """The (first) page image of a version directory."""
