@@ -22,7 +22,7 @@ test-deps: deps
 
 
 ckpt: deps
-	@$(MAKE) -s -C criu-lite
+	@$(MAKE) -s -C criu-lite PREFIX=$(PREFIX)
 
 unit: ckpt
 	@$(MAKE) -s -C test/unit run
@@ -39,6 +39,8 @@ bench: test-deps ckpt
 install: ckpt
 	install -D -m 0755 criu-lite/ckpt $(DESTDIR)$(PREFIX)/bin/ckpt
 	install -D -m 0644 Documentation/ckpt.1 $(DESTDIR)$(PREFIX)/share/man/man1/ckpt.1
+	install -D -m 0644 criu-lite/include/ckpt-plugin.h $(DESTDIR)$(PREFIX)/include/ckpt-plugin.h
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/lib/ckpt/plugins
 
 clean:
 	@$(MAKE) -s -C criu-lite clean

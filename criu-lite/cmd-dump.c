@@ -11,7 +11,8 @@ static void help(FILE *f)
 {
 	fprintf(f, "usage: ckpt dump [-p PID] [-D DIR] [--leave-running [--no-track]\n"
 		   "                 [--frozen-copy]] [--full] [--keep N]\n"
-		   "                 [--compress zstd|lz4|none] [--shell-job] [--wait SECONDS]\n\n"
+		   "                 [--compress zstd|lz4|none] [--shell-job] [--wait SECONDS]\n"
+		   "                 [--plugins DIR]\n\n"
 		   "Freeze process PID and all its descendants, with all their threads, write a new\n"
 		   "checkpoint version into the store DIR, then kill them (or let them go on with\n"
 		   "--leave-running).  A PID in a pid namespace of ckpt's (`ckpt run`) or the\n"
@@ -38,6 +39,8 @@ static void help(FILE *f)
 		   "                        the tree) is taken from the restoring ckpt\n"
 		   "  -w, --wait SECONDS    wait this long for another dump of the same store\n"
 		   "                        (default 0: fail at once)\n"
+		   "      --plugins DIR     load the plugins (*.so) of DIR (default\n"
+		   "                        " CKPT_PLUGIN_DIR ")\n"
 		   "  -h, --help            this text\n");
 }
 
@@ -52,6 +55,7 @@ int cmd_dump(int argc, char **argv)
 		{ "no-track", no_argument, NULL, 'T' },
 		{ "full", no_argument, NULL, 'F' },
 		{ "frozen-copy", no_argument, NULL, 'C' },
+		{ "plugins", required_argument, NULL, 'P' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "compress", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
@@ -87,6 +91,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'C':
 			o.frozen_copy = true;
+			break;
+		case 'P':
+			o.plugins_dir = optarg;
 			break;
 		case 'z':
 			o.compress = pz_algo_of(optarg);

@@ -9,7 +9,7 @@
 static void help(FILE *f)
 {
 	fprintf(f, "usage: ckpt restore [-D DIR] [--version N] [--detach] [--pidns]\n"
-		   "                    [--allow-changed-files] [--shell-job]\n\n"
+		   "                    [--allow-changed-files] [--shell-job] [--plugins DIR]\n\n"
 		   "Recreate the checkpointed process from the newest version in the store DIR,\n"
 		   "with its original PID and thread IDs.  Without --detach ckpt stays its parent\n"
 		   "and exits with its exit status (128+N if signal N killed it).\n\n"
@@ -26,6 +26,9 @@ static void help(FILE *f)
 		   "  -j, --shell-job    a job dumped with --shell-job: it gets our terminal\n"
 		   "                     (stdin, stdout or stderr) for its own, and becomes its\n"
 		   "                     foreground process group where it leads one\n"
+		   "      --plugins DIR  load the plugins (*.so) of DIR (default\n"
+		   "                     " CKPT_PLUGIN_DIR "); a checkpoint that a plugin\n"
+		   "                     took part in needs it\n"
 		   "  -h, --help         this text\n");
 }
 
@@ -38,6 +41,7 @@ int cmd_restore(int argc, char **argv)
 		{ "pidns", no_argument, NULL, 'P' },
 		{ "allow-changed-files", no_argument, NULL, 'C' },
 		{ "shell-job", no_argument, NULL, 'j' },
+		{ "plugins", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -64,6 +68,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'j':
 			o.shell_job = true;
+			break;
+		case 'L':
+			o.plugins_dir = optarg;
 			break;
 		default:
 			return help_or_usage(c, help);

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "mm.h"
 #include "objects.h"
+#include "plugins.h"
 #include "proc.h"
 #include "seize.h"
 #include "snapshot.h"
@@ -718,9 +719,14 @@ int dump(const struct dump_opts *o_in)
 			o->pid, ns.init);
 	else if (ns.mode == PIDNS_OWN_INIT)
 		pr_info("pid %d is the init of its own pid namespace: dumping all of it", o->pid);
+	if (plugins_start(o->plugins_dir, CKPT_STAGE_DUMP, o->leave_running, &v, -1))
+		goto fail;
 	if (seize_tree(&tree, o->pid, &ns))
 		goto fail;
 	pr_info("frozen %zu processes", tree.nr);
+	for (size_t i = 0; i < tree.nr; i++)
+		if (!tree.tasks[i].zombie && plugins_frozen(tree.tasks[i].pid))
+			goto fail;
 	sk_dump_lock_network(!o->leave_running);
 	tty_dump_shell_job(o->shell_job);
 	if (dump_tree(&tree, &v, &tk, snap, &pool))
@@ -755,6 +761,7 @@ int dump(const struct dump_opts *o_in)
 	fill_inventory(&inv, o, &tree, t_freeze, freeze_ns, t_start);
 	inv.has_copied_running = true;
 	inv.copied_running = released;
+	plugins_record(&inv);
 	fill_chain(&inv, &tree);
 	log_close_file();
 	/* The log is part of the version: verify finds a damaged byte anywhere. */
@@ -763,9 +770,11 @@ int dump(const struct dump_opts *o_in)
 		version_add_file(&v, "dump.log", log_size, log_sum);
 	if (version_commit(&v, &inv)) {
 		free(inv.command);
+		free(inv.plugins);
 		goto fail;
 	}
 	free(inv.command);
+	free(inv.plugins);
 	/* TCP connections leave repair mode before the job runs on, or stay
 	 * in it as it goes, so that their peers hear nothing. */
 	if (o->leave_running) {
@@ -776,6 +785,7 @@ int dump(const struct dump_opts *o_in)
 		pr_warn("pid %d: the checkpoint is whole but resuming the processes failed", o->pid);
 	sk_dump_end(true);
 	tty_dump_end(true);
+	plugins_dump_end(1);
 	if (o->keep)
 		store_prune(store_fd, o->keep);
 	if (tk.want)
@@ -783,6 +793,7 @@ int dump(const struct dump_opts *o_in)
 	else
 		track_stop(&tk, store_fd);
 	track_close(&tk);
+	plugins_stop(1);
 	pr_info("pid %d: version %u written (%s); frozen for %.1f ms", o->pid, v.number,
 		inv.has_parent_version ? "incremental" : "full", freeze_ns / 1e6);
 	free(inv.needs);
@@ -795,7 +806,9 @@ fail:
 	netlock_del(tree.shared.netlock);
 	unmap_all_scratch(&tree);
 	unseize_tree(&tree, false);
+	plugins_dump_end(0);
 	track_close(&tk);
+	plugins_stop(0);
 	log_close_file();
 	version_abort(&v);
 	return EXIT_FAILED;

@@ -15,6 +15,7 @@ struct dump_opts {
 	unsigned keep;		/* after the dump, remove all but this many versions (0: all stay) */
 	bool shell_job;		/* terminals outside the tree are the restorer's */
 	int lock_wait_ms;	/* how long to wait for another dump of the store */
+	const char *plugins_dir;	/* NULL: the default (plugins.h) */
 };
 
 /* Returns 0, or an EXIT_* code of main.h after error() said why. */

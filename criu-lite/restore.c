@@ -41,6 +41,7 @@
 #include "mm.h"
 #include "objects.h"
 #include "pidns.h"
+#include "plugins.h"
 #include "proc.h"
 #include "netlock.h"
 #include "restore.h"
@@ -1739,6 +1740,10 @@ static int restore_version(const struct restore_opts *o)
 		return join_check(&check), EXIT_STORE;
 	if (check_machine(&r, inv) || plan_trampoline(&r))
 		return join_check(&check), EXIT_FAILED;
+	/* The plugins the checkpoint needs, before anything is made. */
+	if (plugins_start(o->plugins_dir, CKPT_STAGE_RESTORE, false, NULL, r.vdfd) ||
+	    plugins_require(inv) || plugins_restore_start())
+		return plugins_stop(0), join_check(&check), EXIT_FAILED;
 	if (r.shared->shell_job && !o->shell_job)
 		return error("the checkpoint is of a shell job (its terminal was outside it): "
 			     "restore it with --shell-job, from a terminal"), join_check(&check),
@@ -1797,6 +1802,10 @@ static int restore_version(const struct restore_opts *o)
 		tty_foreground(r.tty, r.plans[0].real);
 	if (release_tree(&r))
 		goto fail;
+	for (size_t i = 0; i < r.nr; i++)
+		if (!r.plans[i].pt->zombie && plugins_restore_running(r.plans[i].real))
+			goto fail;
+	plugins_stop(1);
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	pr_info("pid %d restored from version %u", r.plans[0].pid, number);
 	/* A job of `ckpt run` is one again: `ckpt dump -D DIR` finds it. */
@@ -1811,6 +1820,7 @@ static int restore_version(const struct restore_opts *o)
 		store_clear_job(store_fd, r.init);
 	return status;
 fail:
+	plugins_stop(0);
 	/* A damaged page image explains a failure best. */
 	if (join_check(&check)) {
 		clear_error();
@@ -1828,6 +1838,7 @@ fail:
 			"the connections up)", r.shared->netlock);
 	return EXIT_FAILED;
 fail_store:
+	plugins_stop(0);
 	kill_tree(&r);
 	sysv_undo(&r);
 	sk_restore_end(false);

@@ -10,6 +10,7 @@ struct restore_opts {
 	bool pidns;		/* into a new pid and mount namespace */
 	bool allow_changed_files;	/* files changed since the dump: warn, go on */
 	bool shell_job;		/* the job's terminal is ours */
+	const char *plugins_dir;	/* NULL: the default (plugins.h) */
 };
 
 /* Returns the exit status for ckpt: without --detach, the restored

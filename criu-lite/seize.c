@@ -11,6 +11,7 @@
 #include "infect.h"
 #include "log.h"
 #include "proc.h"
+#include "plugins.h"
 #include "seize.h"
 #include "snapshot.h"
 #include "util.h"
@@ -122,6 +123,11 @@ int seize_task(struct task *task, pid_t pid)
 		return error("pid %d uses seccomp, which ckpt cannot carry yet", pid);
 	if (ps.tracer && ps.tracer != getpid())
 		return error("pid %d is already traced by pid %d", pid, ps.tracer);
+	/* (a plugin may stop a device's work while the process still runs) */
+	if (plugins_before_freeze(pid)) {
+		errno = EIO;	/* not "gone meanwhile" */
+		return -1;
+	}
 
 	/* Threads can be born while we seize: rescan until the set is stable. */
 	for (int round = 0;; round++) {

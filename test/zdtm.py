@@ -430,6 +430,9 @@ def load_tests():
     return tests
 
 
+PLUGINS = ['lifecycle', 'needed', 'fails', 'newer-abi']
+PLUGIN_DIR = os.path.join(HERE, 'plugins')
+
 NSJOB = ['run-stdio', 'run-exit', 'run-signal', 'own-init', 'run-abort', 'shell-job',
          'run-interval']
 
@@ -929,6 +932,109 @@ class Run:
         REAPER.status.pop(self.pid, None)
         if wait_until(lambda: proc_state(self.pid) is None, 2) is False:
             raise Fail('process %d exists after the restore with %s failed' % (self.pid, what))
+
+    # ---- plugins (name "plugins/CASE"): test/plugins/recorder.c logs its calls
+
+    def plugin_dir(self, *names):
+        """A plugin directory of our own holding the named plugins."""
+        d = os.path.join(self.dir, 'plugins-' + '-'.join(names or ('none',)))
+        os.makedirs(d, exist_ok=True)
+        for n in names:
+            src = os.path.join(PLUGIN_DIR, n + '.so')
+            if not os.path.exists(src):
+                raise Fail('%s is not built (make -C test)' % src)
+            shutil.copy(src, d)
+        return d
+
+    def plugin_env(self, fail=None):
+        env = dict(os.environ, CKPT_TEST_PLUGIN_LOG=os.path.join(self.dir, 'plugin.log'))
+        if fail:
+            env['CKPT_TEST_PLUGIN_FAIL'] = fail
+        return env
+
+    def plugin_calls(self):
+        """The recorder's calls so far, and forget them."""
+        path = os.path.join(self.dir, 'plugin.log')
+        calls = read(path).splitlines() if os.path.exists(path) else []
+        if os.path.exists(path):
+            os.unlink(path)
+        self.log('plugin calls: %s' % calls)
+        return calls
+
+    def plugins(self, case):
+        rec = self.plugin_dir('recorder')
+        if case in ('lifecycle', 'needed'):
+            # Its hooks in order, its file in the version, its name in the
+            # inventory; a restore gets its own hooks, the process its pid.
+            self.pid = self.start(self.r.tests['simple00'])
+            rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', self.store, '--plugins', rec,
+                                env=self.plugin_env())
+            if rc != 0:
+                raise Fail('dump with the recorder failed (exit %s): %s' % (rc, err.strip()[:200]))
+            REAPER.wait(self.pid, 10)
+            want = ['init dump', 'before_freeze %d' % self.pid, 'frozen %d' % self.pid,
+                    'dump_end ok=1', 'fini ok=1']
+            if self.plugin_calls() != want:
+                raise Fail('the dump called the plugin otherwise than %s' % want)
+            if self.show_json().get('plugins') != ['recorder']:
+                raise Fail('the inventory names the plugins %s, not [recorder]'
+                           % self.show_json().get('plugins'))
+            if case == 'needed':
+                # without the plugin: one line naming it, nothing made
+                REAPER.forget(self.pid)
+                rc, err = self.ckpt('restore', '-D', self.store, '--detach', '--plugins',
+                                    self.plugin_dir())
+                self.log(one_line_error('a restore without the plugin it needs', rc, err,
+                                        ['recorder']))
+                if proc_state(self.pid) is not None:
+                    raise Fail('pid %d exists after the refused restore' % self.pid)
+                # a plugin that fails to restore: the restore fails, nothing left
+                rc, err = self.ckpt('restore', '-D', self.store, '--detach', '--plugins', rec,
+                                    env=self.plugin_env(fail='restore_running'))
+                self.log(one_line_error('a restore whose plugin fails', rc, err,
+                                        ['recorder', 'restore_running']))
+                REAPER.reap()
+                REAPER.status.pop(self.pid, None)
+                if not wait_until(lambda: proc_state(self.pid) is None, 5):
+                    raise Fail('pid %d is left after a failed restore' % self.pid)
+                self.plugin_calls()
+            rc, err = self.ckpt('restore', '-D', self.store, '--detach', '--plugins', rec,
+                                env=self.plugin_env())
+            if rc != 0:
+                raise Fail('restore with the recorder failed (exit %s): %s'
+                           % (rc, err.strip()[:200]))
+            want = ['init restore', 'restore_start root %d' % self.pid, 'running %d' % self.pid,
+                    'fini ok=1']
+            if self.plugin_calls() != want:
+                raise Fail('the restore called the plugin otherwise than %s' % want)
+            self.finish()
+        elif case == 'fails':
+            # A hook that fails before the freeze, then one after: the dump
+            # fails with one line naming the plugin, the job runs on as
+            # before, and the plugin is told (dump_end ok=0).
+            self.pid = self.start(self.r.tests['simple00'])
+            for hook in ('before_freeze', 'frozen'):
+                rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', self.store, '--plugins',
+                                    rec, '--leave-running', env=self.plugin_env(fail=hook))
+                self.log(one_line_error('a dump whose plugin fails in %s' % hook, rc, err,
+                                        ['recorder', hook]))
+                if not wait_until(lambda: running(self.pid), 5) or versions(self.store):
+                    raise Fail('after the failed dump: target %s, versions %s'
+                               % (how(self.pid), versions(self.store)))
+                if 'dump_end ok=0' not in self.plugin_calls():
+                    raise Fail('the plugin was not told that the dump failed')
+            self.finish()
+        elif case == 'newer-abi':
+            # A plugin of a newer ABI: refused by name, nothing frozen.
+            self.pid = self.start(self.r.tests['simple00'])
+            rc, err = self.ckpt('dump', '-p', str(self.pid), '-D', self.store, '--plugins',
+                                self.plugin_dir('recorder', 'future'))
+            self.log(one_line_error('a dump with a plugin of a newer ABI', rc, err,
+                                    ['future', 'newer']))
+            if not running(self.pid) or versions(self.store):
+                raise Fail('after the refused dump: target %s, versions %s'
+                           % (how(self.pid), versions(self.store)))
+            self.finish()
 
     def nsjob(self, case):
         if case == 'run-stdio':
@@ -1716,6 +1822,8 @@ class Runner:
                 raise Skip(why)
             if case and name.startswith('nsjob/'):
                 r.nsjob(case)
+            elif case and name.startswith('plugins/'):
+                r.plugins(case)
             elif case:
                 r.badinput(case)
             else:
@@ -1759,6 +1867,13 @@ class Runner:
                     if c not in NSJOB:
                         sys.exit('unknown nsjob case %s (have %s)' % (c, ', '.join(NSJOB)))
                     todo.append(('nsjob/' + c, 'run', {}, c))
+                continue
+            if n == 'plugins' or n.startswith('plugins/'):
+                cases = PLUGINS if n == 'plugins' else [n.split('/', 1)[1]]
+                for c in cases:
+                    if c not in PLUGINS:
+                        sys.exit('unknown plugins case %s (have %s)' % (c, ', '.join(PLUGINS)))
+                    todo.append(('plugins/' + c, 'dump', {}, c))
                 continue
             if n == 'badinput' or n.startswith('badinput/'):
                 cases = BADINPUT if n == 'badinput' else [n.split('/', 1)[1]]
@@ -1821,10 +1936,12 @@ def main():
             print(n, ' '.join(d['modes']))
         print('nsjob/' + ' nsjob/'.join(NSJOB))
         print('badinput/' + ' badinput/'.join(BADINPUT))
+        print('plugins/' + ' plugins/'.join(PLUGINS))
         os.rmdir(runner.root)
         return 0
     # The bad-input group has no modes: it runs by default, or when named.
-    names = args.tests or sorted(runner.tests) + ([] if args.mode else ['nsjob', 'badinput'])
+    names = args.tests or sorted(runner.tests) + ([] if args.mode else
+                                                  ['nsjob', 'badinput', 'plugins'])
     # A SIGTERM or ^C to the runner still runs the cleanup of the current test.
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(130))
     return runner.main(names)
